@@ -1,0 +1,130 @@
+/**
+ * The NATS bus: one connection per process, typed request/reply over the contracts in
+ * contracts.ts, and JetStream access. Replies travel as `{ok:true, data}` or `{ok:false, error}`
+ * so coded errors cross process boundaries intact.
+ */
+import { connect } from '@nats-io/transport-node';
+import { NoRespondersError, TimeoutError, type Msg, type NatsConnection, type Subscription } from '@nats-io/nats-core';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { z } from 'zod';
+import { WardClerkError, errorFromJSON, isWardClerkError, type ErrorCode } from './errors.js';
+import type { Contract } from './contracts.js';
+import type { Logger } from './logger.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export interface RequestOptions {
+  timeoutMs?: number;
+}
+
+export interface ServeOptions {
+  /** Queue group: one member answers each request. Omit for every member to answer. */
+  queue?: string;
+}
+
+export interface Bus {
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  /** Sends a request checked against the contract; resolves with the checked reply or throws a coded error. */
+  request<C extends Contract>(c: C, payload: z.input<C['request']>, options?: RequestOptions): Promise<z.output<C['response']>>;
+  /** Answers requests on a contract's subject. Handlers run concurrently. */
+  serve<C extends Contract>(
+    c: C,
+    handler: (request: z.output<C['request']>) => Promise<z.input<C['response']>>,
+    options?: ServeOptions,
+  ): Subscription;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export interface ConnectBusOptions {
+  url: string;
+  name: string;
+  log: Logger;
+}
+
+function unavailableCode(subject: string): ErrorCode {
+  if (subject.startsWith('wc.engine.')) return 'ENGINE_UNAVAILABLE';
+  if (subject.startsWith('wc.store.')) return 'STORE_UNAVAILABLE';
+  return 'INTERNAL';
+}
+
+export function encodeJson(value: unknown): Uint8Array {
+  return encoder.encode(JSON.stringify(value));
+}
+
+export function decodeJson(data: Uint8Array): unknown {
+  return JSON.parse(decoder.decode(data));
+}
+
+/** Connects to NATS (reconnecting forever) and returns the bus. */
+export async function connectBus(options: ConnectBusOptions): Promise<Bus> {
+  const nc = await connect({
+    servers: options.url,
+    name: options.name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+    waitOnFirstConnect: true,
+  });
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+  const log = options.log;
+  const subs: Subscription[] = [];
+
+  async function request<C extends Contract>(c: C, payload: z.input<C['request']>, opts: RequestOptions = {}) {
+    const checked = c.request.parse(payload);
+    let msg: Msg;
+    try {
+      msg = await nc.request(c.subject, encodeJson(checked), { timeout: opts.timeoutMs ?? 5000 });
+    } catch (e) {
+      if (e instanceof NoRespondersError || (e instanceof Error && e.message.includes('no responders'))) {
+        throw new WardClerkError(unavailableCode(c.subject), `No service is answering ${c.subject}`, { cause: e, details: { subject: c.subject } });
+      }
+      if (e instanceof TimeoutError || (e instanceof Error && e.name === 'TimeoutError')) {
+        throw new WardClerkError('TIMEOUT', `No reply on ${c.subject} in time`, { cause: e, details: { subject: c.subject } });
+      }
+      throw e;
+    }
+    const reply = decodeJson(msg.data) as { ok?: boolean; data?: unknown; error?: { code: string; message: string; details?: Record<string, unknown> } };
+    if (reply.ok === true) return c.response.parse(reply.data) as z.output<C['response']>;
+    if (reply.ok === false && reply.error) throw errorFromJSON(reply.error);
+    throw new WardClerkError('INTERNAL', `Malformed reply on ${c.subject}`);
+  }
+
+  function serve<C extends Contract>(
+    c: C,
+    handler: (request: z.output<C['request']>) => Promise<z.input<C['response']>>,
+    opts: ServeOptions = {},
+  ): Subscription {
+    const sub = nc.subscribe(c.subject, opts.queue ? { queue: opts.queue } : {});
+    subs.push(sub);
+    const answer = async (m: Msg) => {
+      let reply: unknown;
+      try {
+        const parsed = c.request.safeParse(decodeJson(m.data));
+        if (!parsed.success) throw new WardClerkError('VALIDATION_FAILED', `Invalid request on ${c.subject}`);
+        reply = { ok: true, data: c.response.parse(await handler(parsed.data as z.output<C["request"]>)) };
+      } catch (e) {
+        if (isWardClerkError(e)) reply = { ok: false, error: e.toJSON() };
+        else {
+          log.error({ subject: c.subject, err: { type: (e as Error)?.name, stack: (e as Error)?.stack } }, 'handler failed');
+          reply = { ok: false, error: { code: 'INTERNAL', message: 'Internal error', details: {} } };
+        }
+      }
+      if (m.reply) m.respond(encodeJson(reply));
+    };
+    void (async () => {
+      for await (const m of sub) void answer(m);
+    })();
+    return sub;
+  }
+
+  async function close() {
+    for (const s of subs.reverse()) s.unsubscribe();
+    if (!nc.isClosed()) await nc.drain().catch(() => nc.close());
+  }
+
+  return { nc, js, jsm, request, serve, close, [Symbol.asyncDispose]: close };
+}

@@ -1,0 +1,122 @@
+/**
+ * The one typed configuration object. Only this file reads `process.env`; everything else receives
+ * a `Config` (or the slice it needs) as a parameter. An invalid value fails at start with the
+ * variable's name and how to set it.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { WardClerkError } from './errors.js';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+/** Each entry: env variable → schema, with the help text shown when it is wrong. */
+const ENV = {
+  WARDCLERK_DATA_DIR: { schema: z.string().min(1).default('./data'), help: 'a writable directory path' },
+  WARDCLERK_PORT: { schema: port.default(8080), help: 'a TCP port, e.g. 8080' },
+  WARDCLERK_HOST: { schema: z.string().min(1).default('0.0.0.0'), help: 'an address to listen on, e.g. 127.0.0.1' },
+  WARDCLERK_PUBLIC_URL: { schema: z.string().url().optional(), help: 'the URL clients use, e.g. https://wardclerk.hospital.local' },
+  NATS_URL: { schema: z.string().min(1).optional(), help: 'a NATS server URL, e.g. nats://127.0.0.1:4222' },
+  WARDCLERK_LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    help: 'one of fatal, error, warn, info, debug, trace, silent',
+  },
+  WARDCLERK_ADMIN_PASSWORD: { schema: z.string().min(12).optional(), help: 'at least 12 characters' },
+  WARDCLERK_MASTER_KEY_FILE: { schema: z.string().min(1).optional(), help: 'path to the 32-byte master key file' },
+  WARDCLERK_MODELS_DIR: { schema: z.string().min(1).default('./models'), help: 'a directory path' },
+  WARDCLERK_TOKEN_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(86400).default(3600), help: '60–86400' },
+  WARDCLERK_JWT_ISSUER: { schema: z.string().min(1).default('wardclerk'), help: 'a string' },
+  WARDCLERK_JWT_AUDIENCE: { schema: z.string().min(1).default('wardclerk-api'), help: 'a string' },
+  WARDCLERK_ENGINE_TIMEOUT_MS: { schema: z.coerce.number().int().min(100).default(30000), help: 'milliseconds' },
+  WARDCLERK_WEBHOOK_BACKOFF_MS: {
+    schema: z
+      .string()
+      .regex(/^\d+(,\d+)*$/)
+      .default('10000,30000,60000,120000,300000,600000')
+      .transform((s) => s.split(',').map(Number)),
+    help: 'comma-separated retry delays in ms, e.g. 10000,30000,60000',
+  },
+  WARDCLERK_WEBHOOK_TIMEOUT_MS: { schema: z.coerce.number().int().min(100).default(10000), help: 'milliseconds' },
+  WARDCLERK_WEBHOOK_ALLOW_PRIVATE: { schema: bool.default(true), help: 'true or false' },
+  WARDCLERK_ITEM_MAX_DELIVER: { schema: z.coerce.number().int().min(1).default(5), help: 'a positive integer' },
+  WARDCLERK_ITEM_ACK_WAIT_MS: { schema: z.coerce.number().int().min(500).default(30000), help: 'milliseconds before an unacknowledged batch item is redelivered' },
+  WARDCLERK_WORKER_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(256).default(8), help: '1–256' },
+  WARDCLERK_ENGINE_THREADS: { schema: z.coerce.number().int().min(0).default(0), help: 'threads for local models; 0 = physical cores' },
+  WARDCLERK_AWS_REGION: { schema: z.string().min(1).optional(), help: 'an AWS region for Bedrock/Textract, e.g. us-east-1 (only when a cloud provider is enabled)' },
+  WARDCLERK_EXTRACTOR: { schema: z.string().min(1).default('rules'), help: 'an extractor id, e.g. rules' },
+} as const;
+
+type EnvKey = keyof typeof ENV;
+
+export interface Config {
+  dataDir: string;
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  natsUrl: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  adminPassword: string | undefined;
+  masterKeyFile: string;
+  modelsDir: string;
+  tokenTtlSeconds: number;
+  jwtIssuer: string;
+  jwtAudience: string;
+  engineTimeoutMs: number;
+  webhookBackoffMs: number[];
+  webhookTimeoutMs: number;
+  webhookAllowPrivate: boolean;
+  itemMaxDeliver: number;
+  itemAckWaitMs: number;
+  workerConcurrency: number;
+  engineThreads: number;
+  extractor: string;
+  awsRegion: string | undefined;
+}
+
+function read<K extends EnvKey>(env: NodeJS.ProcessEnv, key: K): z.output<(typeof ENV)[K]['schema']> {
+  const raw = env[key];
+  const entry = ENV[key];
+  const parsed = entry.schema.safeParse(raw === '' ? undefined : raw);
+  if (!parsed.success) {
+    throw new WardClerkError('CONFIG_INVALID', `${key} is invalid: expected ${entry.help}. Set it in the environment, e.g. ${key}=…`, {
+      details: { variable: key },
+    });
+  }
+  return parsed.data as z.output<(typeof ENV)[K]['schema']>;
+}
+
+/** Reads and validates the environment once. Pass `env` in tests instead of touching process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const dataDir = resolve(read(env, 'WARDCLERK_DATA_DIR'));
+  return {
+    dataDir,
+    port: read(env, 'WARDCLERK_PORT'),
+    host: read(env, 'WARDCLERK_HOST'),
+    publicUrl: read(env, 'WARDCLERK_PUBLIC_URL'),
+    natsUrl: read(env, 'NATS_URL'),
+    logLevel: read(env, 'WARDCLERK_LOG_LEVEL'),
+    adminPassword: read(env, 'WARDCLERK_ADMIN_PASSWORD'),
+    masterKeyFile: resolve(read(env, 'WARDCLERK_MASTER_KEY_FILE') ?? resolve(dataDir, 'master.key')),
+    modelsDir: resolve(read(env, 'WARDCLERK_MODELS_DIR')),
+    tokenTtlSeconds: read(env, 'WARDCLERK_TOKEN_TTL_SECONDS'),
+    jwtIssuer: read(env, 'WARDCLERK_JWT_ISSUER'),
+    jwtAudience: read(env, 'WARDCLERK_JWT_AUDIENCE'),
+    engineTimeoutMs: read(env, 'WARDCLERK_ENGINE_TIMEOUT_MS'),
+    webhookBackoffMs: read(env, 'WARDCLERK_WEBHOOK_BACKOFF_MS'),
+    webhookTimeoutMs: read(env, 'WARDCLERK_WEBHOOK_TIMEOUT_MS'),
+    webhookAllowPrivate: read(env, 'WARDCLERK_WEBHOOK_ALLOW_PRIVATE'),
+    itemMaxDeliver: read(env, 'WARDCLERK_ITEM_MAX_DELIVER'),
+    itemAckWaitMs: read(env, 'WARDCLERK_ITEM_ACK_WAIT_MS'),
+    workerConcurrency: read(env, 'WARDCLERK_WORKER_CONCURRENCY'),
+    engineThreads: read(env, 'WARDCLERK_ENGINE_THREADS'),
+    extractor: read(env, 'WARDCLERK_EXTRACTOR'),
+    awsRegion: read(env, 'WARDCLERK_AWS_REGION'),
+  };
+}
+
+/** The configuration table for the README: variable, default and what it takes. */
+export function configTable(): Array<{ variable: string; help: string }> {
+  return Object.entries(ENV).map(([variable, e]) => ({ variable, help: e.help }));
+}

@@ -1,0 +1,81 @@
+/**
+ * Coded errors. Every error WardClerk raises on purpose is a `WardClerkError` with a stable `code`
+ * (asserted by tests, documented for API clients), an HTTP `status` used once at the edge, and
+ * structured `details`. Messages never contain PHI: no note text, names or extracted values.
+ */
+export const ERROR_STATUS = {
+  BAD_REQUEST: 400,
+  INVALID_JSON: 400,
+  VALIDATION_FAILED: 400,
+  EMPTY_TEXT: 400,
+  INVALID_UTF8: 400,
+  INVALID_PDF: 400,
+  BATCH_TOO_LARGE: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_TOKEN: 401,
+  INVALID_CREDENTIALS: 401,
+  INVALID_CLIENT: 401,
+  FORBIDDEN: 403,
+  TENANT_MISMATCH: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  OCR_NOT_AVAILABLE: 415,
+  UNSUPPORTED_GRANT_TYPE: 400,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  ENGINE_UNAVAILABLE: 503,
+  OVERLOADED: 503,
+  STORE_UNAVAILABLE: 503,
+  TIMEOUT: 504,
+  MODEL_NOT_FOUND: 404,
+  MODEL_CHECKSUM_MISMATCH: 422,
+  MODEL_OUTPUT_INVALID: 502,
+  MODEL_OUTPUT_TRUNCATED: 502,
+  PROVIDER_ERROR: 502,
+  CANCELLED: 499,
+  CONFIG_INVALID: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface WardClerkErrorOptions {
+  details?: Record<string, unknown>;
+  cause?: unknown;
+  /** Overrides the default status of the code (rarely needed). */
+  status?: number;
+  /** Seconds a client should wait before retrying (sent as `Retry-After`). */
+  retryAfter?: number;
+}
+
+export class WardClerkError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown>;
+  readonly retryAfter?: number;
+
+  constructor(code: ErrorCode, message: string, options: WardClerkErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'WardClerkError';
+    this.code = code;
+    this.status = options.status ?? ERROR_STATUS[code];
+    this.details = options.details ?? {};
+    if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter;
+  }
+
+  /** The JSON shape carried over NATS and in the HTTP error envelope. */
+  toJSON(): { code: ErrorCode; message: string; details: Record<string, unknown> } {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isWardClerkError(e: unknown): e is WardClerkError {
+  return e instanceof WardClerkError;
+}
+
+/** Rebuilds a coded error that crossed a process boundary (NATS reply) as JSON. */
+export function errorFromJSON(value: { code: string; message: string; details?: Record<string, unknown> }): WardClerkError {
+  const code = (value.code in ERROR_STATUS ? value.code : 'INTERNAL') as ErrorCode;
+  return new WardClerkError(code, value.message, { details: value.details ?? {} });
+}
