@@ -1,0 +1,96 @@
+/**
+ * Where things live in LevelDB. Root sublevels hold key material and operator-level records;
+ * each tenant has its own sublevels (`!t!!<tenant id>!!<table>!`). Keys are random ids or blind
+ * indexes only, never PHI. Writes go through the group-commit writer as root operations with the
+ * fully prefixed key, which is also the associated data every value is sealed with.
+ */
+import type { AbstractSublevel } from 'abstract-level';
+import type { Level } from 'level';
+
+export type RootDb = Level<string, Uint8Array>;
+export type Sub = AbstractSublevel<RootDb, string | Buffer | Uint8Array, string, Uint8Array>;
+
+/** One sublevel and its prefix. */
+export class Table {
+  readonly sub: Sub;
+  readonly prefix: string;
+
+  constructor(sub: Sub) {
+    this.sub = sub;
+    this.prefix = sub.prefix;
+  }
+
+  /** The key as the root database sees it (and as sealed values are bound to). */
+  fullKey(key: string): string {
+    return this.prefix + key;
+  }
+}
+
+/** The per-tenant tables. */
+export interface TenantTables {
+  /** prescription id → sealed PrescriptionRecord */
+  prescriptions: Table;
+  /** `<patient blind index>:<prescription id>` → empty (a pointer; the record is re-checked) */
+  prescriptionsByPatient: Table;
+  /** `<external id blind index>:<prescription id>` → empty */
+  prescriptionsByExternalId: Table;
+  /** job id → sealed JobRecord */
+  jobs: Table;
+  /** `<job id>:<index, 4 digits>` → sealed JobItemRecord */
+  jobItems: Table;
+  /** webhook id → sealed WebhookRecord */
+  webhooks: Table;
+  /** client id → empty (which clients belong to the tenant) */
+  clients: Table;
+}
+
+/** Tenant ids come from tokens and URLs: only our own id shape may become a sublevel name. */
+export const TENANT_ID_RE = /^tn_[0-9A-HJKMNP-TV-Z]{26}$/;
+
+export class Layout {
+  readonly #db: RootDb;
+  readonly #tenants = new Map<string, TenantTables>();
+  /** `system` (wrapped system DEK), `t:<tid>` (tenant DEKs), `p:<tid>:<patient id>` (patient DEKs). */
+  readonly keys: Table;
+  /** email blind index → sealed OperatorRecord */
+  readonly operators: Table;
+  /** kid → sealed SigningKeyRecord */
+  readonly signingKeys: Table;
+  /** tenant id → sealed TenantRecord */
+  readonly tenants: Table;
+  /** client id → sealed ClientRecord (global: a token request knows only the client id) */
+  readonly clients: Table;
+
+  constructor(db: RootDb) {
+    this.#db = db;
+    this.keys = this.#table(['keys']);
+    this.operators = this.#table(['sys', 'operators']);
+    this.signingKeys = this.#table(['sys', 'signing-keys']);
+    this.tenants = this.#table(['tenants']);
+    this.clients = this.#table(['clients']);
+  }
+
+  #table(path: string[]): Table {
+    return new Table(this.#db.sublevel<string, Uint8Array>(path, { keyEncoding: 'utf8', valueEncoding: 'view' }));
+  }
+
+  /** The tables of a tenant id that has our id shape; null for anything else. */
+  tenant(tenantId: string): TenantTables | null {
+    if (!TENANT_ID_RE.test(tenantId)) return null;
+    let t = this.#tenants.get(tenantId);
+    if (!t) {
+      const at = (name: string): Table => this.#table(['t', tenantId, name]);
+      t = {
+        prescriptions: at('rx'),
+        prescriptionsByPatient: at('rx-patient'),
+        prescriptionsByExternalId: at('rx-external'),
+        jobs: at('jobs'),
+        jobItems: at('job-items'),
+        webhooks: at('webhooks'),
+        clients: at('clients'),
+      };
+      this.#tenants.set(tenantId, t);
+    }
+    return t;
+  }
+}
