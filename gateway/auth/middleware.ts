@@ -1,0 +1,77 @@
+/**
+ * Hono middleware that turns a Bearer token into `c.get('principal')` and gates routes by role and
+ * scope. Failures throw coded errors; the app's one onError renders them. The WWW-Authenticate
+ * header is set on the context first so the error response carries it (RFC 6750 §3).
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { WardClerkError } from '../../core/errors.js';
+import type { AppEnv } from '../http/app-env.js';
+import type { TokenService } from './token-service.js';
+
+const BEARER = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)[ ]*$/i;
+
+/** Returns the raw token of an `Authorization: Bearer …` header, or null when absent. */
+export function bearerToken(header: string | undefined): string | null {
+  if (!header) return null;
+  return BEARER.exec(header)?.[1] ?? null;
+}
+
+function challenge(c: Context<AppEnv>, error?: 'invalid_token' | 'insufficient_scope'): void {
+  c.header('WWW-Authenticate', error ? `Bearer error="${error}"` : 'Bearer');
+}
+
+/**
+ * Requires a valid Bearer token. No Authorization header (or not a Bearer one) → UNAUTHENTICATED
+ * 401; a token that fails verification → INVALID_TOKEN 401. Sets `principal` on success.
+ */
+export function requireAuth(tokens: Pick<TokenService, 'verify'>): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header('authorization');
+    const token = bearerToken(header);
+    if (token === null) {
+      challenge(c);
+      if (header) throw new WardClerkError('INVALID_TOKEN', 'The Authorization header is not a Bearer token');
+      throw new WardClerkError('UNAUTHENTICATED', 'This route needs an Authorization: Bearer token');
+    }
+    try {
+      c.set('principal', await tokens.verify(token));
+    } catch (e) {
+      if (e instanceof WardClerkError) challenge(c, 'invalid_token');
+      throw e;
+    }
+    await next();
+  };
+}
+
+function principalOf(c: Context<AppEnv>) {
+  const p = c.get('principal') as AppEnv['Variables']['principal'] | undefined;
+  if (!p) {
+    challenge(c);
+    throw new WardClerkError('UNAUTHENTICATED', 'This route needs an Authorization: Bearer token');
+  }
+  return p;
+}
+
+/** Only the operator passes (run after requireAuth); a client token → FORBIDDEN 403. */
+export function requireOperator(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (principalOf(c).kind !== 'operator') throw new WardClerkError('FORBIDDEN', 'This route is for the operator only');
+    await next();
+  };
+}
+
+/**
+ * Only a tenant's API client passes (run after requireAuth); with `scope`, the client's token must
+ * carry it. Operator tokens and missing scopes → FORBIDDEN 403.
+ */
+export function requireClient(scope?: string): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const p = principalOf(c);
+    if (p.kind !== 'client') throw new WardClerkError('FORBIDDEN', 'This route is for API clients of a tenant');
+    if (scope !== undefined && !p.scopes.includes(scope)) {
+      challenge(c, 'insufficient_scope');
+      throw new WardClerkError('FORBIDDEN', 'The token lacks the scope this route needs', { details: { required_scope: scope } });
+    }
+    await next();
+  };
+}
