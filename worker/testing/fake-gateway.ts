@@ -1,0 +1,146 @@
+/**
+ * Test double for the gateway's store subjects and the engine, served on a real NATS bus: the
+ * worker talks to it exactly as it talks to the real gateway (this fakes at the interface, not
+ * with vi.mock). Items and webhooks live in in-test maps; every call is counted so tests can assert
+ * "exactly once". Engine and store behaviour is scriptable per text.
+ */
+import { connectBus, type Bus } from '../../core/bus.js';
+import { contracts, type WardEvent } from '../../core/contracts.js';
+import { WardClerkError } from '../../core/errors.js';
+import type { Extraction } from '../../core/clinical/extraction.js';
+import { createLogger } from '../../core/logger.js';
+
+export interface FakeItem {
+  tenant_id: string;
+  job_id: string;
+  index: number;
+  text: string;
+  state: 'pending' | 'succeeded' | 'failed';
+  prescription_id: string | null;
+  error: { code: string; message: string } | null;
+}
+
+export interface FakeWebhook {
+  tenant_id: string;
+  id: string;
+  url: string;
+  secret: string;
+  events: string[];
+}
+
+export function emptyExtraction(): Extraction {
+  return {
+    extractor: 'fake', extractor_version: '1', latency_ms: 1, sections: [], diseases: [], medications: [], observations: [],
+    doctor: null, allergies: [], warnings: [],
+  };
+}
+
+const key = (job: string, index: number) => `${job}.${index}`;
+
+export class FakeGateway {
+  readonly items = new Map<string, FakeItem>();
+  readonly webhooks = new Map<string, FakeWebhook>();
+  /** Prescriptions created per item key: must stay ≤ 1. */
+  readonly created = new Map<string, number>();
+  readonly engineCalls = new Map<string, number>();
+  readonly deadLetters: Array<{ tenant_id: string; kind: string; ref: string; code: string; message: string }> = [];
+  /** Per text: what the engine does on call n (1-based); default returns an extraction. */
+  engineScript: (text: string, call: number) => Extraction | WardClerkError | Promise<Extraction | WardClerkError> = () => emptyExtraction();
+  /** Item keys whose next complete() stores the result but answers STORE_UNAVAILABLE (a lost reply). */
+  readonly loseCompleteReply = new Set<string>();
+
+  private constructor(readonly bus: Bus) {}
+
+  static async start(url: string): Promise<FakeGateway> {
+    const bus = await connectBus({ url, name: 'fake-gateway', log: createLogger({ level: 'silent', role: 'test' }) });
+    const g = new FakeGateway(bus);
+    g.serve();
+    await bus.nc.flush();
+    return g;
+  }
+
+  addItem(tenant_id: string, job_id: string, index: number, text: string): FakeItem {
+    const item: FakeItem = { tenant_id, job_id, index, text, state: 'pending', prescription_id: null, error: null };
+    this.items.set(key(job_id, index), item);
+    return item;
+  }
+
+  item(job_id: string, index: number): FakeItem | undefined {
+    return this.items.get(key(job_id, index));
+  }
+
+  private find(r: { tenant_id: string; job_id: string; index: number }): FakeItem {
+    const item = this.items.get(key(r.job_id, r.index));
+    if (!item || item.tenant_id !== r.tenant_id) throw new WardClerkError('NOT_FOUND', 'No such item');
+    return item;
+  }
+
+  private serve(): void {
+    const { bus } = this;
+    bus.serve(contracts.jobItemGet, async (r) => {
+      const i = this.find(r);
+      return { index: i.index, text: i.text, patient_ref: null, external_id: null, state: i.state, prescription_id: i.prescription_id };
+    });
+    bus.serve(contracts.jobItemComplete, async (r) => {
+      const i = this.find(r);
+      const k = key(r.job_id, r.index);
+      let created = false;
+      if (i.state === 'pending') {
+        i.state = 'succeeded';
+        i.prescription_id = `rx-${k}`;
+        this.created.set(k, (this.created.get(k) ?? 0) + 1);
+        created = true;
+      }
+      if (this.loseCompleteReply.delete(k)) throw new WardClerkError('STORE_UNAVAILABLE', 'reply lost (test)');
+      return { prescription_id: i.prescription_id ?? '', created, job_done: false };
+    });
+    bus.serve(contracts.jobItemFail, async (r) => {
+      const i = this.find(r);
+      if (i.state === 'pending') {
+        i.state = 'failed';
+        i.error = { code: r.code, message: r.message };
+      }
+      return { job_done: false };
+    });
+    bus.serve(contracts.deadLetter, async (r) => {
+      this.deadLetters.push(r);
+      return { recorded: true };
+    });
+    bus.serve(contracts.webhooksForEvent, async (r) =>
+      [...this.webhooks.values()].filter((w) => w.tenant_id === r.tenant_id && w.events.includes(r.type)).map((w) => ({ id: w.id })),
+    );
+    bus.serve(contracts.webhookGet, async (r) => {
+      const w = this.webhooks.get(r.id);
+      return w && w.tenant_id === r.tenant_id ? { id: w.id, url: w.url, secret: w.secret } : null;
+    });
+    bus.serve(
+      contracts.engineExtract,
+      async (r) => {
+        const n = (this.engineCalls.get(r.text) ?? 0) + 1;
+        this.engineCalls.set(r.text, n);
+        const out = await this.engineScript(r.text, n);
+        if (out instanceof WardClerkError) throw out;
+        return out;
+      },
+      { queue: 'engine' },
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.bus.close();
+  }
+}
+
+/** An event as the gateway would publish it. */
+export function testEvent(tenant_id: string, id: string, type: WardEvent['type'] = 'job.completed'): WardEvent {
+  return { id, type, tenant_id, created_at: new Date().toISOString(), data: { job_id: `job-${id}` } };
+}
+
+/** Polls `check` until it returns true or the deadline passes (then throws with `what`). */
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
