@@ -1,0 +1,57 @@
+/**
+ * Writes a nats-server config with WardClerk's settings for a nats-server run by systemd or a
+ * container instead of the supervisor (deploy/): JetStream, encryption at rest with the key
+ * derived from the master key, `sync_interval: always` when the installed server accepts it.
+ *
+ *   node bin/run-ts.js scripts/supervisor/render-nats-config.ts <out-file> [--host H] [--port P] [--store-dir D]
+ *
+ * Reads WARDCLERK_DATA_DIR / WARDCLERK_MASTER_KEY_FILE like every role (creating the master key
+ * on first use). Defaults: host 127.0.0.1, port 4222, store <data>/nats. The file is written 0600.
+ */
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../core/config.js';
+import { deriveKey, initCrypto } from '../../core/crypto.js';
+import { loadOrCreateMasterKey } from '../../core/master-key.js';
+import { findNatsServer } from '../setup/find-nats-server.js';
+import { renderNatsConfig, supportsSyncInterval } from './nats-config.js';
+
+/** Renders the config text for the current environment (exported for the test). */
+export async function renderDeployedNatsConfig(env: NodeJS.ProcessEnv, o: { host: string; port: number; storeDir?: string }): Promise<string> {
+  const config = loadConfig(env);
+  await initCrypto();
+  const master = await loadOrCreateMasterKey(config.masterKeyFile);
+  const cipherKeyHex = Buffer.from(deriveKey(master, 1, 'natsjs__')).toString('hex');
+  master.fill(0);
+  const binary = findNatsServer(env);
+  return renderNatsConfig({
+    host: o.host,
+    port: o.port,
+    storeDir: o.storeDir ?? join(config.dataDir, 'nats'),
+    cipherKeyHex,
+    syncAlways: binary ? await supportsSyncInterval(binary) : false,
+  });
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '4222' }, 'store-dir': { type: 'string' } },
+  });
+  const out = positionals[0];
+  const port = Number(values.port);
+  if (!out || !Number.isInteger(port) || port < 1 || port > 65535) {
+    process.stderr.write('usage: render-nats-config.ts <out-file> [--host H] [--port P] [--store-dir D]\n');
+    return 2;
+  }
+  const text = await renderDeployedNatsConfig(process.env, { host: values.host, port, storeDir: values['store-dir'] });
+  await mkdir(dirname(resolve(out)), { recursive: true, mode: 0o700 });
+  await writeFile(out, text, { mode: 0o600 });
+  await chmod(out, 0o600);
+  return 0;
+}
+
+// Run as a script, not when imported (tests import renderDeployedNatsConfig).
+if (process.argv[1] && pathToFileURL(resolve(process.argv[1])).href === import.meta.url) process.exitCode = await main();
