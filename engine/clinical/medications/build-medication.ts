@@ -1,0 +1,118 @@
+/**
+ * Assembles one `Medication` from a drug mention, its strength/form and the dose instruction
+ * around it (after the name, and before it when written "Take 2 tablets of metformin …").
+ */
+import type { Medication, Span } from '../../../core/clinical/extraction.js';
+import type { Dosage, Quantity } from '../../../core/clinical/fhir-dosage.js';
+import { parseSig, type SigResult } from '../sig/parse-sig.js';
+import { UCUM_SYSTEM } from '../sig/dose-units.js';
+import type { Mention } from './find-medications.js';
+import type { MedStatus } from './med-context.js';
+
+export interface MedParts {
+  text: string;
+  mention: Mention;
+  strength: { value: string; span: Span } | null;
+  form: { value: string; span: Span; route: string | null } | null;
+  sigStart: number;
+  sigEnd: number;
+  before: string;
+  beforeStart: number;
+  status: MedStatus | null;
+}
+
+/** Dose unit implied by the form when the sig gives a bare count ("1 bid" of a tablet). */
+const FORM_UNIT: Record<string, [string, string]> = {
+  tablet: ['tablet', 'tablets'], capsule: ['capsule', 'capsules'], inhaler: ['puff', 'puffs'], patch: ['patch', 'patches'],
+  suppository: ['suppository', 'suppositories'], 'ophthalmic solution': ['drop', 'drops'], 'otic solution': ['drop', 'drops'],
+  'nasal spray': ['spray', 'sprays'], 'sublingual tablet': ['tablet', 'tablets'], pessary: ['pessary', 'pessaries'],
+  drops: ['drop', 'drops'], lozenge: ['lozenge', 'lozenges'],
+};
+const PRE_SIG = /(?:^|[^a-z])(?:take|takes|give|use|apply|inhale|inject|instil|insert|chew)\s|\d\s?(?:tab|cap|puff|drop|spray|unit|ml|mg|mcg)/i;
+const BARE = /^(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?$/;
+const SIMPLE_STRENGTH = /^(\d+(?:\.\d+)?) (mg|mcg|g|units|mL|mEq|mmol)$/;
+const UCUM: Record<string, string> = { mg: 'mg', mcg: 'ug', g: 'g', units: '[iU]', mL: 'mL', mEq: 'meq', mmol: 'mmol' };
+
+/** Builds the Medication; spans in the result all index `parts.text`. */
+export function buildMedication(p: MedParts): Medication {
+  const { text, mention } = p;
+  const { sig, map, sigText } = parseAround(p);
+  const spans: Record<string, Span> = { name: { start: mention.start, end: mention.end } };
+  if (p.strength) spans.strength = p.strength.span;
+  if (p.form) spans.form = p.form.span;
+  for (const [k, s] of Object.entries(sig.spans)) spans[k] = { start: map(s.start), end: map(s.end - 1) + 1 };
+  let route = sig.route;
+  if (!route && p.form?.route) { route = p.form.route; spans.route = p.form.span; }
+  const dosage = sig.dosage;
+  let dose = sig.dose;
+  const bare = dose ? BARE.exec(dose) : null;
+  const unit = p.form ? FORM_UNIT[p.form.value] : undefined;
+  if (bare && unit) {
+    const plural = bare[2] !== undefined || Number(bare[1]) > 1;
+    dose = `${dose} ${plural ? unit[1] : unit[0]}`;
+    for (const d of dosage) addUnit(d, unit);
+  }
+  const strength = p.strength ? SIMPLE_STRENGTH.exec(p.strength.value) : null;
+  if (dose === null && strength && (sig.frequency !== null || sig.duration !== null) && p.strength) {
+    // "metformin 500 mg bid": with no separate dose, the strength is what is taken each time.
+    dose = p.strength.value;
+    spans.dose = p.strength.span;
+    const q: Quantity = { value: Number(strength[1]), unit: strength[2]!, system: UCUM_SYSTEM, code: UCUM[strength[2]!]! };
+    for (const d of dosage) if (!d.doseAndRate) d.doseAndRate = [{ doseQuantity: q }];
+  }
+  const ends = [mention.end, p.strength?.span.end ?? 0, p.form?.span.end ?? 0, ...Object.values(spans).map((s) => s.end)];
+  const starts = [mention.start, ...Object.values(spans).map((s) => s.start)];
+  const confidence = Math.round(100 * Math.min(0.99, (mention.fuzzy ? 0.75 : 0.9) + (sig.dosage.length > 0 || p.strength ? 0.05 : 0))) / 100;
+  return {
+    text: text.slice(mention.start, mention.end),
+    name: mention.entry.name,
+    rxcui: mention.entry.rxcui,
+    strength: p.strength?.value ?? null,
+    form: p.form?.value ?? formFromDose(dose),
+    route,
+    dose,
+    frequency: sig.frequency,
+    duration: sig.duration,
+    as_needed: sig.as_needed,
+    as_needed_reason: sig.as_needed_reason,
+    status: p.status,
+    sig: sigText,
+    dosage,
+    span: { start: Math.min(...starts), end: Math.max(...ends) },
+    spans,
+    confidence,
+  };
+}
+
+function formFromDose(dose: string | null): string | null {
+  const m = dose ? /(tablet|capsule|puff|patch|suppository)s?$/.exec(dose) : null;
+  if (!m) return null;
+  return m[1] === 'puff' ? 'inhaler' : m[1]!;
+}
+
+function addUnit(d: Dosage, unit: [string, string]): void {
+  const fix = (q: Quantity | undefined): void => {
+    if (q && q.unit === undefined && q.value !== undefined) {
+      Object.assign(q, { unit: q.value === 1 ? unit[0] : unit[1], system: UCUM_SYSTEM, code: `{${unit[0]}}` });
+    }
+  };
+  for (const r of d.doseAndRate ?? []) { fix(r.doseQuantity); fix(r.doseRange?.low); fix(r.doseRange?.high); }
+}
+
+/**
+ * Parses the instruction after the name, joined with the words before it when they look like part
+ * of the instruction. `map` turns an offset in the parsed string back into an offset in the note.
+ */
+function parseAround(p: MedParts): { sig: SigResult; map: (i: number) => number; sigText: string | null } {
+  const post = p.text.slice(p.sigStart, p.sigEnd);
+  const usePre = PRE_SIG.test(p.before);
+  const pre = usePre ? p.before : '';
+  const joined = usePre ? `${pre} ${post}` : post;
+  const sig = parseSig(joined);
+  const map = (i: number): number => (i < pre.length ? p.beforeStart + i : p.sigStart + i - (usePre ? pre.length + 1 : 0));
+  const hasContent = sig.dose !== null || sig.frequency !== null || sig.duration !== null || sig.as_needed || sig.as_directed
+    || sig.route !== null || sig.dosage.some((d) => d.maxDosePerPeriod !== undefined);
+  if (!hasContent) return { sig: { ...sig, dosage: [] }, map, sigText: null };
+  const trimmed = joined.trim().replace(/^[,;:()\-\s]+/, '').replace(/[,;\s]+$/, '');
+  return { sig, map, sigText: trimmed === '' ? null : trimmed };
+}

@@ -1,0 +1,95 @@
+/**
+ * The text around a drug mention: how far its dose instruction runs (to the end of the line, into a
+ * wrapped continuation line, up to the next drug), what its list header says (allergies, stopped,
+ * new), and status words next to it.
+ */
+
+const SIG_START = /^(?:take|takes|give|use|apply|inhale|instil|instill|insert|inject|chew|dissolve|place|spray|then|followed|for|x\s?\d|\d|one|two|half|po|p\.o|by|per|sl|iv|im|sc|subcut|prn|as|q\d|q\.|qd|bid|tid|qid|qhs|od|bd|tds|qds|nocte|mane|daily|twice|once|every|at|in|with|before|after|until|max|not|sig|dose|directions?)(?![a-z])/i;
+const LIST_MARKER = /^\s*(?:[-*•·▪]|\d{1,2}[.)]|\(?[a-z]\))\s/i;
+
+/**
+ * End of the instruction window that starts at `from`: the end of the line, extended over wrapped
+ * lines that continue the instruction, and cut at a sentence that starts with a capitalised
+ * non-instruction word, and at `limit` (the next drug mention).
+ */
+export function windowEnd(text: string, from: number, limit: number): number {
+  let end = from;
+  for (let lines = 0; lines < 3; lines++) {
+    let nl = text.indexOf('\n', end);
+    if (nl === -1 || nl > limit) nl = limit;
+    end = nl;
+    if (end >= limit) break;
+    const next = text.slice(end + 1, Math.min(limit, end + 121));
+    const trimmed = next.replace(/^[ \t]+/, '');
+    const label = /^(?:sig|directions?|instructions?|dose|dosing|take)\s*:/i.test(trimmed);
+    if (!label && (trimmed === '' || next.startsWith('\n') || LIST_MARKER.test(next) || /^[A-Z][A-Za-z ]{1,30}:/.test(trimmed))) break;
+    if (!label && !SIG_START.test(trimmed)) break;
+    // The next drug is on that line: the line is its instruction, not a continuation of this one.
+    const nextNl = text.indexOf('\n', end + 1);
+    if (nextNl === -1 ? limit < text.length : limit < nextNl) break;
+    end += 1;
+  }
+  const slice = text.slice(from, end);
+  const sentence = /[.!?]\s+(?=[A-Z][a-z]+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = sentence.exec(slice)) !== null) {
+    const after = slice.slice(m.index + m[0].length);
+    if (SIG_START.test(after)) continue;
+    // "p.o. B.I.D." style abbreviations end in a dot without ending the sentence.
+    if (/(?:^|[^a-z])[a-z]\.$/i.test(slice.slice(Math.max(0, m.index - 2), m.index + 1))) continue;
+    return from + m.index + 1;
+  }
+  return end;
+}
+
+/** Start of the line that holds `pos`. */
+export function lineStart(text: string, pos: number): number {
+  return text.lastIndexOf('\n', pos - 1) + 1;
+}
+
+/**
+ * The nearest list header above `pos` ("Allergies:", "DISCONTINUED MEDICATIONS", "New meds:"),
+ * looked for within 40 lines, or on the mention's own line before a colon; lower-cased.
+ */
+export function headerAbove(text: string, pos: number): string {
+  const ls = lineStart(text, pos);
+  const own = text.slice(ls, pos);
+  const colon = own.lastIndexOf(':');
+  if (colon !== -1 && /^[\sA-Za-z/&-]{3,50}$/.test(own.slice(0, colon))) return own.slice(0, colon).toLowerCase();
+  let end = ls - 1;
+  for (let i = 0; i < 40 && end > 0; i++) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const line = text.slice(start, end).trim();
+    // Only a header standing alone governs the lines below it; "Allergies: penicillin" covers its own line.
+    if (/^[A-Za-z][A-Za-z /&()-]{2,60}:$/.test(line)) return line.slice(0, -1).toLowerCase();
+    if (/^[A-Z][A-Z /&()-]{3,60}$/.test(line)) return line.toLowerCase();
+    end = start - 1;
+  }
+  return '';
+}
+
+export type MedStatus = 'new' | 'continued' | 'stopped' | 'changed';
+
+const STATUS_WORDS: Array<[RegExp, MedStatus]> = [
+  [/(?<![a-z])(?:no longer (?:taking|on|using)|stop(?:ped|ping)?|discontinu(?:e|ed|ing)|d\/c(?:'?d)?|dc'?d|ceased?|held|hold(?:ing)?|off)(?![a-z])/i, 'stopped'],
+  [/(?<![a-z])(?:increas(?:e|ed|ing)|decreas(?:e|ed|ing)|reduc(?:e|ed|ing)|chang(?:e|ed|ing)|titrat(?:e|ed|ing)|switch(?:ed)?|adjust(?:ed)?|up-?titrat(?:e|ed))(?![a-z])/i, 'changed'],
+  [/(?<![a-z])(?:start(?:ed|ing)?|begin|began|initiat(?:e|ed)|commenc(?:e|ed)|new(?:ly)?|add(?:ed)?|prescribed|rx)(?![a-z])/i, 'new'],
+  [/(?<![a-z])(?:continu(?:e|ed|ing)|cont\.?|resum(?:e|ed)|remain(?:s)? on|still (?:taking|on)|unchanged|same)(?![a-z])/i, 'continued'],
+];
+
+/** A status named in `s` (the words before a mention, or its list header), or null. */
+export function statusIn(s: string): MedStatus | null {
+  for (const [re, status] of STATUS_WORDS) if (re.test(s)) return status;
+  return null;
+}
+
+/** True when the mention sits in an allergy list or after "allergic to". */
+export function isAllergyContext(header: string, before: string): boolean {
+  return /allerg|intoleran|adverse (?:drug )?reaction|\bnkda\b/.test(header)
+    || /(?:allerg(?:ic|y|ies)|intoleran(?:t|ce)|reaction)\s+(?:to|with)?\s*[:\-]?\s*(?:[A-Za-z-]+\s*,?\s*(?:and|or)?\s*){0,4}$/i.test(before);
+}
+
+/** True when the words before a mention negate it ("no", "denies", "not on"). */
+export function isNegated(before: string): boolean {
+  return /(?<![a-z])(?:no|not on|not taking|denies(?: taking| using)?|never (?:took|taken|on)|without)\s+$/i.test(before);
+}

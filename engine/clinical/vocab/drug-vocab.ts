@@ -1,0 +1,107 @@
+/**
+ * Drug vocabulary loader. The bundled `drugs.tsv` (format in README.md) is always loaded; more
+ * files can be added by path without code changes: further TSVs in the same format, or RxNorm
+ * release files (`RXNCONSO.RRF`, optionally with `RXNREL.RRF` to map brand names to ingredients).
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WardClerkError } from '../../../core/errors.js';
+
+export interface DrugEntry {
+  /** Normalised ingredient name ("metformin", "lisinopril-hydrochlorothiazide"). */
+  name: string;
+  /** RxNorm ingredient RxCUI, or null when not known (and for combinations). */
+  rxcui: string | null;
+}
+
+export interface DrugVocab {
+  /** Lower-cased surface form (ingredient, brand or synonym) → entry. */
+  terms: Map<string, DrugEntry>;
+  /** Ingredient name → entry. */
+  ingredients: Map<string, DrugEntry>;
+}
+
+export const BUNDLED_DRUGS_TSV = fileURLToPath(new URL('./drugs.tsv', import.meta.url));
+
+/** Loads the bundled vocabulary plus `paths` (TSV in our format, RXNCONSO.RRF, RXNREL.RRF). Throws CONFIG_INVALID on unreadable files. */
+export function loadDrugVocab(paths: string[] = []): DrugVocab {
+  const vocab: DrugVocab = { terms: new Map(), ingredients: new Map() };
+  addTsv(vocab, read(BUNDLED_DRUGS_TSV));
+  const rel = paths.find((p) => /rxnrel\.rrf$/i.test(basename(p)));
+  for (const p of paths) {
+    if (p === rel) continue;
+    if (/rxnconso\.rrf$/i.test(basename(p))) addRxnconso(vocab, read(p), rel ? read(rel) : null);
+    else addTsv(vocab, read(p));
+  }
+  return vocab;
+}
+
+function read(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new WardClerkError('CONFIG_INVALID', 'drug vocabulary file cannot be read', { details: { path }, cause });
+  }
+}
+
+function addTerm(vocab: DrugVocab, term: string, entry: DrugEntry): void {
+  const key = term.trim().toLowerCase();
+  if (key.length < 2) return;
+  // Earlier files win for a surface form: the curated list beats a bulk release.
+  if (!vocab.terms.has(key)) vocab.terms.set(key, entry);
+}
+
+/** Adds TSV rows `name<TAB>rxcui<TAB>brand|brand<TAB>synonym|synonym`; `#` starts a comment line. */
+export function addTsv(vocab: DrugVocab, text: string): void {
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    const [name = '', rxcui = '', brands = '', synonyms = ''] = line.split('\t');
+    const n = name.trim().toLowerCase();
+    if (n === '') continue;
+    const entry: DrugEntry = vocab.ingredients.get(n) ?? { name: n, rxcui: rxcui.trim() === '' ? null : rxcui.trim() };
+    if (entry.rxcui === null && rxcui.trim() !== '') entry.rxcui = rxcui.trim();
+    vocab.ingredients.set(n, entry);
+    addTerm(vocab, n, entry);
+    for (const t of [...brands.split('|'), ...synonyms.split('|')]) if (t.trim() !== '') addTerm(vocab, t, entry);
+  }
+}
+
+/**
+ * Adds RxNorm RXNCONSO rows (SAB=RXNORM, English): IN/PIN/MIN as ingredients, BN (brand names)
+ * mapped to their ingredient through RXNREL `tradename_of`/`has_tradename` when given.
+ */
+export function addRxnconso(vocab: DrugVocab, conso: string, rel: string | null): void {
+  const ingredientOf = new Map<string, string>();
+  const names = new Map<string, { str: string; tty: string }>();
+  for (const line of conso.split('\n')) {
+    const f = line.split('|');
+    if (f.length < 15 || f[11] !== 'RXNORM' || f[1] !== 'ENG') continue;
+    const tty = f[12]!;
+    if (tty === 'IN' || tty === 'PIN' || tty === 'MIN' || tty === 'BN') names.set(f[0]!, { str: f[14]!, tty });
+  }
+  if (rel) {
+    for (const line of rel.split('\n')) {
+      const f = line.split('|');
+      if (f.length < 8 || (f[7] !== 'tradename_of' && f[7] !== 'has_tradename')) continue;
+      const a = names.get(f[0]!); const b = names.get(f[4]!);
+      if (a?.tty === 'BN' && b?.tty === 'IN') ingredientOf.set(f[0]!, f[4]!);
+      if (b?.tty === 'BN' && a?.tty === 'IN') ingredientOf.set(f[4]!, f[0]!);
+    }
+  }
+  for (const [cui, { str, tty }] of names) {
+    if (tty === 'BN') continue;
+    const n = str.toLowerCase();
+    const entry = vocab.ingredients.get(n) ?? { name: n, rxcui: tty === 'IN' ? cui : null };
+    vocab.ingredients.set(n, entry);
+    addTerm(vocab, n, entry);
+  }
+  for (const [cui, { str, tty }] of names) {
+    if (tty !== 'BN') continue;
+    const inCui = ingredientOf.get(cui);
+    const ing = inCui ? names.get(inCui) : undefined;
+    if (!ing) continue;
+    const entry = vocab.ingredients.get(ing.str.toLowerCase());
+    if (entry) addTerm(vocab, str, entry);
+  }
+}
