@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { describeExtractorConformance } from './extractor.conformance.js';
+import { createRulesExtractor } from './rules-extractor.js';
+
+describeExtractorConformance('rules', () => createRulesExtractor());
+
+describe('rules extractor', () => {
+  it('is the deterministic rules engine: same text, same result', async () => {
+    const rules = createRulesExtractor({ now: () => new Date('2024-05-01T00:00:00Z') });
+    const text = 'Metformin 500 mg PO BID';
+    const [a, b] = [await rules.extract({ text }), await rules.extract({ text })];
+    expect({ ...a, latency_ms: 0 }).toEqual({ ...b, latency_ms: 0 });
+    expect(a.medications[0]?.name).toBe('metformin');
+  });
+});
