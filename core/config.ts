@@ -46,6 +46,10 @@ const ENV = {
   WARDCLERK_ENGINE_THREADS: { schema: z.coerce.number().int().min(0).default(0), help: 'threads for local models; 0 = physical cores' },
   WARDCLERK_AWS_REGION: { schema: z.string().min(1).optional(), help: 'an AWS region for Bedrock/Textract, e.g. us-east-1 (only when a cloud provider is enabled)' },
   WARDCLERK_EXTRACTOR: { schema: z.string().min(1).default('rules'), help: 'an extractor id, e.g. rules' },
+  WARDCLERK_OCR: { schema: z.string().min(1).default('tesseract'), help: 'an OCR provider id (tesseract, textract) or none' },
+  WARDCLERK_ENGINE_GPU: { schema: z.enum(['auto', 'off']).default('auto'), help: 'auto (CUDA, Vulkan or CPU) or off (CPU only)' },
+  WARDCLERK_MODEL_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(64).default(1), help: 'requests one loaded model (or the OCR pool) runs at once, 1–64' },
+  WARDCLERK_MODEL_QUEUE: { schema: z.coerce.number().int().min(0).max(10000).default(8), help: 'requests that may wait per loaded model before 503 OVERLOADED, 0–10000' },
 } as const;
 
 type EnvKey = keyof typeof ENV;
@@ -73,6 +77,11 @@ export interface Config {
   engineThreads: number;
   extractor: string;
   awsRegion: string | undefined;
+  /** OCR provider id, or 'none'. */
+  ocr: string;
+  engineGpu: 'auto' | 'off';
+  modelConcurrency: number;
+  modelQueue: number;
 }
 
 function read<K extends EnvKey>(env: NodeJS.ProcessEnv, key: K): z.output<(typeof ENV)[K]['schema']> {
@@ -113,6 +122,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     engineThreads: read(env, 'WARDCLERK_ENGINE_THREADS'),
     extractor: read(env, 'WARDCLERK_EXTRACTOR'),
     awsRegion: read(env, 'WARDCLERK_AWS_REGION'),
+    ocr: read(env, 'WARDCLERK_OCR'),
+    engineGpu: read(env, 'WARDCLERK_ENGINE_GPU'),
+    modelConcurrency: read(env, 'WARDCLERK_MODEL_CONCURRENCY'),
+    modelQueue: read(env, 'WARDCLERK_MODEL_QUEUE'),
   };
 }
 

@@ -56,6 +56,75 @@ export const WardEventSchema = z.object({
 });
 export type WardEvent = z.infer<typeof WardEventSchema>;
 
+/** Largest upload the gateway forwards to `wc.engine.ocr`: base64 grows it by 4/3, and the generated
+ * nats config sets `max_payload: 8MB`, so 5 MiB of image or PDF fits with room for the envelope. */
+export const MAX_OCR_BYTES = 5 * 1024 * 1024;
+
+export const OcrRequestSchema = z.object({
+  mime: z.enum(['image/png', 'image/jpeg', 'image/tiff', 'application/pdf']),
+  bytes_b64: z.string().min(1),
+});
+export const OcrReplySchema = z.object({
+  provider: z.string(),
+  pages: z.array(z.object({ index: z.number().int().nonnegative(), text: z.string(), confidence: z.number(), rotation: z.number().optional() })),
+});
+export type OcrReply = z.infer<typeof OcrReplySchema>;
+
+export const ModelRefSchema = z.object({ model_id: z.string().min(1).max(128) });
+/** One loaded model as engines report it (load replies, `models` in EngineInfo). */
+export const LoadedModelSchema = z.object({
+  id: z.string(),
+  provider: z.string(),
+  kind: z.string(),
+  context_size: z.number(),
+  concurrency: z.number(),
+  queue_size: z.number(),
+  active: z.number(),
+  queued: z.number(),
+  tokens_per_s: z.number().nullable(),
+  /** Generations finished with `done`, ended by a cancel, or failed, since the model was loaded. */
+  completed: z.number(),
+  cancelled: z.number(),
+  failed: z.number(),
+});
+export type LoadedModelInfo = z.infer<typeof LoadedModelSchema>;
+
+/**
+ * `wc.engine.generate` is streamed, so it is not a request/reply contract: the gateway publishes a
+ * GenerateRequest with a reply inbox; the engine publishes GenerateFrames to that inbox (tokens, then
+ * exactly one `done` or `error`). The gateway publishes an empty message on
+ * `wc.engine.cancel.<request_id>` when its client goes away; the engine aborts that generation.
+ */
+export const GENERATE_SUBJECT = 'wc.engine.generate';
+export const cancelSubject = (requestId: string) => `wc.engine.cancel.${requestId}`;
+export const CANCEL_WILDCARD = 'wc.engine.cancel.*';
+
+export const ChatMessageSchema = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string().max(200_000) });
+export const GenerateRequestSchema = z.object({
+  request_id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  model_id: z.string().min(1).max(128).optional(),
+  messages: z.array(ChatMessageSchema).min(1).max(200),
+  json_schema: z.record(z.string(), z.unknown()).optional(),
+  max_tokens: z.number().int().min(1).max(8192),
+  temperature: z.number().min(0).max(2).optional(),
+});
+export type GenerateRequest = z.infer<typeof GenerateRequestSchema>;
+
+export const GenerateFrameSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('token'), text: z.string() }),
+  z.object({
+    type: z.literal('done'),
+    model_id: z.string(),
+    text: z.string(),
+    json: z.unknown().optional(),
+    finish_reason: z.enum(['stop', 'length']),
+    usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number() }),
+    tokens_per_s: z.number().nullable(),
+  }),
+  z.object({ type: z.literal('error'), error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }) }),
+]);
+export type GenerateFrame = z.infer<typeof GenerateFrameSchema>;
+
 export const contracts = {
   engineExtract: contract(
     'wc.engine.extract',
@@ -64,6 +133,10 @@ export const contracts = {
   ),
   engineSig: contract('wc.engine.sig', z.object({ text: z.string() }), z.record(z.string(), z.unknown())),
   enginePing: contract('wc.engine.ping', z.object({}), EngineInfoSchema),
+  engineOcr: contract('wc.engine.ocr', OcrRequestSchema, OcrReplySchema),
+  /** No queue group: every engine loads (or unloads) the model; the gateway collects each reply. */
+  engineModelsLoad: contract('wc.engine.models.load', ModelRefSchema, LoadedModelSchema),
+  engineModelsUnload: contract('wc.engine.models.unload', ModelRefSchema, z.object({ model_id: z.string(), unloaded: z.boolean() })),
   jobItemGet: contract('wc.store.job-item.get', JobItemRef, JobItemSchema),
   jobItemComplete: contract(
     'wc.store.job-item.complete',

@@ -59,7 +59,7 @@ export const PrescriptionInputSchema = z.object({
   text: z.string(),
   patient_ref: z.string().min(1).nullable(),
   doctor: z.string().nullable(),
-  source: z.enum(['text', 'pdf']),
+  source: z.enum(['text', 'pdf', 'image']),
   external_id: z.string().min(1).nullable(),
   job_id: z.string().nullable(),
   extraction: ExtractionSchema,

@@ -1,0 +1,66 @@
+/**
+ * The gateway answers workers' `wc.store.*` requests: it is the only process that opens LevelDB.
+ * Completing a batch item is idempotent in the store; the gateway emits the events that follow.
+ */
+import type { Bus } from '../../core/bus.js';
+import { contracts } from '../../core/contracts.js';
+import { WardClerkError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { EventPublisher } from '../events/publisher.js';
+import type { Store } from '../store/store.js';
+
+export interface StoreServiceDeps {
+  bus: Bus;
+  store: Store;
+  events: EventPublisher;
+  log: Logger;
+}
+
+/** Subscribes the store subjects (queue group `gateway`, so several gateways could share a store later). */
+export function serveStore({ bus, store, events, log }: StoreServiceDeps): void {
+  const opts = { queue: 'gateway' };
+
+  const jobCompleted = async (tenantId: string, jobId: string) => {
+    const job = await store.jobs.get(tenantId, jobId);
+    if (!job) return;
+    await events.publish(tenantId, 'job.completed', {
+      job_id: jobId, status: job.status, total: job.total, completed: job.completed, failed: job.failed,
+    }, `job.completed.${jobId}`);
+  };
+
+  bus.serve(contracts.jobItemGet, async ({ tenant_id, job_id, index }) => {
+    const item = await store.jobs.getItem(tenant_id, job_id, index);
+    if (!item) throw new WardClerkError('NOT_FOUND', 'No such job item');
+    return { index: item.index, text: item.text, patient_ref: item.patient_ref, external_id: item.external_id, state: item.state, prescription_id: item.prescription_id };
+  }, opts);
+
+  bus.serve(contracts.jobItemComplete, async ({ tenant_id, job_id, index, extraction }) => {
+    const out = await store.jobs.completeItem(tenant_id, job_id, index, extraction);
+    if (out.created) {
+      await events.publish(tenant_id, 'prescription.extracted', { prescription_id: out.prescription.prescription_id, job_id }, `rx.${out.prescription.prescription_id}`);
+    }
+    if (out.jobDone) await jobCompleted(tenant_id, job_id);
+    return { prescription_id: out.prescription.prescription_id, created: out.created, job_done: out.jobDone };
+  }, opts);
+
+  bus.serve(contracts.jobItemFail, async ({ tenant_id, job_id, index, code, message }) => {
+    const out = await store.jobs.failItem(tenant_id, job_id, index, { code, message });
+    if (out.jobDone) await jobCompleted(tenant_id, job_id);
+    return { job_done: out.jobDone };
+  }, opts);
+
+  bus.serve(contracts.webhooksForEvent, async ({ tenant_id, type }) => {
+    const hooks = await store.webhooks.list(tenant_id);
+    return hooks.filter((h) => h.events.includes(type)).map((h) => ({ id: h.id }));
+  }, opts);
+
+  bus.serve(contracts.webhookGet, async ({ tenant_id, id }) => {
+    const h = await store.webhooks.get(tenant_id, id);
+    return h ? { id: h.id, url: h.url, secret: h.secret } : null;
+  }, opts);
+
+  bus.serve(contracts.deadLetter, async ({ kind, code }) => {
+    log.warn({ kind, code }, 'dead letter');
+    return { recorded: true };
+  }, opts);
+}

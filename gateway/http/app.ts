@@ -1,0 +1,77 @@
+/**
+ * createApp(deps): the gateway's HTTP application, with no listening (tests use app.request()).
+ * Cross-cutting behaviour lives here once: request ids, PHI-free access logs, metrics by route
+ * template, and the single error mapping from coded errors to the envelope of DESIGN.md §4.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { routePath } from 'hono/route';
+import { randomUUID } from 'node:crypto';
+import { WardClerkError, isWardClerkError } from '../../core/errors.js';
+import type { AppEnv } from './app-env.js';
+import { metadata } from './envelope.js';
+import type { GatewayDeps } from './deps.js';
+import { registerDocs } from './docs.js';
+import { registerRoutes } from './routes.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+function toCoded(err: unknown): WardClerkError | null {
+  if (isWardClerkError(err)) return err;
+  if (err instanceof HTTPException) {
+    if (err.status === 400 && /json/i.test(err.message)) return new WardClerkError('INVALID_JSON', 'Request body is not valid JSON');
+    if (err.status === 413) return new WardClerkError('PAYLOAD_TOO_LARGE', 'Request body is too large');
+    if (err.status === 401) return new WardClerkError('UNAUTHENTICATED', 'Authentication required');
+    return new WardClerkError('BAD_REQUEST', 'Bad request', { status: err.status });
+  }
+  return null;
+}
+
+/** Renders an error as the envelope; the one place errors become HTTP. */
+export function errorResponse(c: Context<AppEnv>, err: unknown): Response {
+  const coded = toCoded(err);
+  if (!coded) {
+    c.get('log')?.error({ err: { type: (err as Error)?.name, stack: (err as Error)?.stack } }, 'unhandled error');
+  }
+  const e = coded ?? new WardClerkError('INTERNAL', 'Internal error');
+  if (e.retryAfter !== undefined) c.header('Retry-After', String(e.retryAfter));
+  if (e.status === 401 && e.code !== 'INVALID_CREDENTIALS' && !c.res.headers.get('WWW-Authenticate')) c.header('WWW-Authenticate', 'Bearer');
+  return c.json({ status: 'error' as const, error: e.toJSON(), metadata: metadata(c) }, e.status as 400);
+}
+
+export function createApp(deps: GatewayDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+        throw new WardClerkError('VALIDATION_FAILED', 'Request failed validation', { details: { issues } });
+      }
+      return undefined;
+    },
+  });
+
+  app.use('*', async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', requestId);
+    c.set('log', deps.log.child({ request_id: requestId }));
+    c.header('X-Request-Id', requestId);
+    const started = performance.now();
+    await next();
+    const route = routePath(c, -1) || 'unmatched';
+    const seconds = (performance.now() - started) / 1000;
+    deps.metrics.httpDuration.observe({ method: c.req.method, route, status: String(c.res.status) }, seconds);
+    if (deps.config.logLevel === 'debug' || deps.config.logLevel === 'trace' || c.res.status >= 500) {
+      c.get('log').info({ method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) }, 'request');
+    }
+  });
+
+  app.onError((err, c) => errorResponse(c, err));
+  app.notFound((c) => errorResponse(c, new WardClerkError('NOT_FOUND', 'No such route')));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  registerRoutes(app, deps);
+  registerDocs(app);
+  return app;
+}

@@ -1,0 +1,23 @@
+/** Everything the gateway's HTTP layer needs, built once in gateway/main.ts and passed down. */
+import type { Config } from '../../core/config.js';
+import type { Logger } from '../../core/logger.js';
+import type { Bus } from '../../core/bus.js';
+import type { Store } from '../store/store.js';
+import type { TokenService } from '../auth/token-service.js';
+import type { GatewayMetrics } from '../metrics.js';
+import type { EventPublisher } from '../events/publisher.js';
+import type { Extractor } from './extract-port.js';
+
+export interface GatewayDeps {
+  config: Config;
+  log: Logger;
+  store: Store;
+  bus: Bus;
+  tokens: TokenService;
+  metrics: GatewayMetrics;
+  events: EventPublisher;
+  /** Runs an extraction on an engine (over NATS). */
+  extract: Extractor;
+  /** Publishes batch items to JetStream. */
+  enqueueItems(tenantId: string, jobId: string, count: number): Promise<void>;
+}

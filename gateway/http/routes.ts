@@ -1,0 +1,27 @@
+/** Every HTTP feature's routes, registered in one place. */
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { registerAdminRoutes } from '../admin/routes.js';
+import { registerAuthRoutes } from '../auth/routes.js';
+import { provideEngineOcr } from '../engines/ocr-port.js';
+import { registerEngineRoutes } from '../engines/routes.js';
+import { registerGenerateRoutes } from '../generate/routes.js';
+import { registerHealthRoutes } from '../health/routes.js';
+import { registerJobRoutes } from '../jobs/routes.js';
+import { registerLegacyRoutes } from '../legacy/routes.js';
+import { registerPrescriptionRoutes } from '../prescriptions/routes.js';
+import { registerWebhookRoutes } from '../webhooks/routes.js';
+import type { AppEnv } from './app-env.js';
+import type { GatewayDeps } from './deps.js';
+
+export function registerRoutes(app: OpenAPIHono<AppEnv>, deps: GatewayDeps): void {
+  provideEngineOcr(app, deps);
+  registerHealthRoutes(app, deps);
+  registerAuthRoutes(app, deps);
+  registerAdminRoutes(app, deps);
+  registerPrescriptionRoutes(app, deps);
+  registerJobRoutes(app, deps);
+  registerWebhookRoutes(app, deps);
+  registerLegacyRoutes(app, deps);
+  registerEngineRoutes(app, deps);
+  registerGenerateRoutes(app, deps);
+}

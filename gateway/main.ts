@@ -1,0 +1,90 @@
+/**
+ * The gateway's composition root: wiring only. Opens the encrypted store (the only process that
+ * does), connects NATS, ensures streams, bootstraps the operator and signing keys, serves the
+ * store subjects for workers, and listens for HTTP and WebSocket clients.
+ */
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { connectBus, encodeJson } from '../core/bus.js';
+import type { Config } from '../core/config.js';
+import { STREAMS, contracts, itemSubject } from '../core/contracts.js';
+import { initCrypto } from '../core/crypto.js';
+import { WardClerkError } from '../core/errors.js';
+import { ensureStreams } from '../core/jetstream-setup.js';
+import { createLogger, type Logger } from '../core/logger.js';
+import { loadOrCreateMasterKey } from '../core/master-key.js';
+import { announceReady, type RoleHandle } from '../core/role.js';
+import { ensureOperator } from './auth/operator-bootstrap.js';
+import { createTokenService } from './auth/token-service.js';
+import { withVerifyCache } from './auth/verify-cache.js';
+import { serveStore } from './bus-service/store-service.js';
+import { createEventPublisher } from './events/publisher.js';
+import { createApp } from './http/app.js';
+import type { GatewayDeps } from './http/deps.js';
+import { createMetrics } from './metrics.js';
+import { openStore } from './store/store.js';
+import { attachWsHub } from './ws/hub.js';
+
+export interface RunGatewayOptions {
+  /** Defaults to a pino logger at config.logLevel on stdout; tests pass one that captures lines. */
+  log?: Logger;
+}
+
+export async function runGateway(config: Config, options: RunGatewayOptions = {}): Promise<RoleHandle> {
+  const log = options.log ?? createLogger({ level: config.logLevel, role: 'gateway' });
+  if (!config.natsUrl) throw new WardClerkError('CONFIG_INVALID', 'NATS_URL is required to run the gateway alone (npm start sets it)', { details: { variable: 'NATS_URL' } });
+  await initCrypto();
+  const masterKey = await loadOrCreateMasterKey(config.masterKeyFile);
+  const store = await openStore({ dir: join(config.dataDir, 'store'), masterKey });
+  const bus = await connectBus({ url: config.natsUrl, name: 'wardclerk-gateway', log });
+  await ensureStreams(bus.jsm, config);
+
+  const tokens = withVerifyCache(await createTokenService({ store, config }));
+  const operator = await ensureOperator({ store, config, log });
+  const events = createEventPublisher(bus.js, log);
+  const metrics = createMetrics(async (set) => {
+    for (const s of [STREAMS.items, STREAMS.events, STREAMS.deliveries]) {
+      const info = await bus.jsm.consumers.info(s.name, s.consumer).catch(() => null);
+      if (info) set(s.name, s.consumer, info.num_pending + info.num_ack_pending);
+    }
+  });
+  serveStore({ bus, store, events, log });
+
+  const deps: GatewayDeps = {
+    config, log, store, bus, tokens, metrics, events,
+    extract: (tenantId, text) => bus.request(contracts.engineExtract, { tenant_id: tenantId, text }, { timeoutMs: config.engineTimeoutMs }),
+    async enqueueItems(tenantId, jobId, count) {
+      const subject = itemSubject(tenantId);
+      const pending: Array<Promise<unknown>> = [];
+      for (let index = 0; index < count; index++) {
+        pending.push(bus.js.publish(subject, encodeJson({ tenant_id: tenantId, job_id: jobId, index }), { msgID: `${jobId}.${index}` }));
+        if (pending.length >= 256) await Promise.all(pending.splice(0));
+      }
+      await Promise.all(pending);
+    },
+  };
+  const app = createApp(deps);
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
+  });
+  const hub = attachWsHub(server, { tokens, nc: bus.nc, log });
+  const port = (server.address() as AddressInfo).port;
+  const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  log.info({ port, operator_password_file: operator.passwordFile }, 'ready');
+  announceReady('gateway', url);
+
+  return {
+    url,
+    async close() {
+      await hub.close();
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections?.();
+      });
+      await bus.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * WebSocket `/api/v1/ws`: streams a tenant's events to its connected apps. The token comes in the
+ * `Sec-WebSocket-Protocol` header (offer `wardclerk.v1` plus the JWT as a second protocol) or in
+ * the first message `{"type":"auth","token":"…"}` — never in the URL. Unauthenticated sockets are
+ * closed after 5 s (code 4401). Frames are JSON unions on `type`.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { z } from 'zod';
+import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import { decodeJson } from '../../core/bus.js';
+import { WardEventSchema, type WardEvent } from '../../core/contracts.js';
+import type { Logger } from '../../core/logger.js';
+import type { TokenService } from '../auth/token-service.js';
+
+export const WS_PATH = '/api/v1/ws';
+export const WS_PROTOCOL = 'wardclerk.v1';
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const AUTH_DEADLINE_MS = 5000;
+
+const AuthFrame = z.object({ type: z.literal('auth'), token: z.string().min(1).max(8192) });
+
+export interface WsHub {
+  close(): Promise<void>;
+  /** Number of authenticated sockets (for tests and metrics). */
+  size(): number;
+}
+
+export function attachWsHub(server: Server, deps: { tokens: TokenService; nc: NatsConnection; log: Logger }): WsHub {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
+  const byTenant = new Map<string, Set<WebSocket>>();
+  let count = 0;
+
+  const join = (ws: WebSocket, tenantId: string) => {
+    let set = byTenant.get(tenantId);
+    if (!set) byTenant.set(tenantId, (set = new Set()));
+    set.add(ws);
+    count++;
+    ws.send(JSON.stringify({ type: 'ready', tenant_id: tenantId }));
+    ws.once('close', () => {
+      set.delete(ws);
+      count--;
+    });
+  };
+
+  const authenticate = async (ws: WebSocket, token: string): Promise<boolean> => {
+    try {
+      const principal = await deps.tokens.verify(token);
+      if (principal.kind !== 'client') {
+        ws.close(4403, 'a tenant client token is required');
+        return false;
+      }
+      join(ws, principal.tenantId);
+      return true;
+    } catch {
+      ws.close(4401, 'invalid token');
+      return false;
+    }
+  };
+
+  wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
+    const headerToken = offered.find((p) => JWT.test(p));
+    if (headerToken) {
+      void authenticate(ws, headerToken);
+      return;
+    }
+    const timer = setTimeout(() => ws.close(4401, 'authentication timeout'), AUTH_DEADLINE_MS);
+    ws.once('message', (raw) => {
+      clearTimeout(timer);
+      let frame: z.infer<typeof AuthFrame>;
+      try {
+        frame = AuthFrame.parse(JSON.parse(String(raw)));
+      } catch {
+        ws.close(4400, 'expected {"type":"auth","token":…}');
+        return;
+      }
+      void authenticate(ws, frame.token);
+    });
+    ws.once('close', () => clearTimeout(timer));
+  });
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== WS_PATH) {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  server.on('upgrade', onUpgrade);
+
+  const sub: Subscription = deps.nc.subscribe('wc.events.>');
+  void (async () => {
+    for await (const m of sub) {
+      const parsed = WardEventSchema.safeParse(decodeJson(m.data));
+      if (!parsed.success) continue;
+      const event: WardEvent = parsed.data;
+      const frame = JSON.stringify({ type: 'event', event });
+      for (const ws of byTenant.get(event.tenant_id) ?? []) ws.send(frame);
+    }
+  })();
+
+  return {
+    size: () => count,
+    async close() {
+      server.off('upgrade', onUpgrade);
+      sub.unsubscribe();
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((r) => wss.close(() => r()));
+    },
+  };
+}

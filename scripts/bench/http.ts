@@ -1,0 +1,75 @@
+/**
+ * Sync POST /api/v1/prescriptions at 64 connections through the full path (auth, NATS, engine,
+ * encrypted durable write, event) against a bare Hono route parsing the same JSON body, measured
+ * in the same run on the same machine. The appliance roles run as child processes; autocannon
+ * drives the load from this process.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import autocannon from 'autocannon';
+import { deriveKey, initCrypto } from '../../core/crypto.js';
+import { loadOrCreateMasterKey } from '../../core/master-key.js';
+import { createTenantClient, operatorToken } from '../../test/api-client.js';
+import { startNatsServer } from '../../test/nats-server.js';
+import { startRole, type RoleProcess } from '../../test/role-process.js';
+
+const BODY = JSON.stringify({
+  text: 'Metformin 500 mg tablet: take 1 tablet by mouth twice daily with meals for 90 days for type 2 diabetes mellitus.\n' +
+    'Lisinopril 10 mg once daily for hypertension. Atorvastatin 20 mg at bedtime.\nDr. Jane Smith, MD',
+  patient_ref: 'BENCH-0001',
+});
+
+interface LoadResult { requests_per_s: number; p50_ms: number; p99_ms: number; errors: number; non_2xx: number; total: number }
+
+async function load(url: string, headers: Record<string, string>, seconds: number, connections = 64): Promise<LoadResult> {
+  const r = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: BODY, connections, duration: seconds });
+  return {
+    requests_per_s: Math.round(r.requests.average),
+    p50_ms: r.latency.p50,
+    p99_ms: r.latency.p99,
+    errors: r.errors,
+    non_2xx: r.non2xx,
+    total: r.requests.total,
+  };
+}
+
+export async function benchHttp(options: { seconds?: number } = {}): Promise<Record<string, unknown>> {
+  const seconds = options.seconds ?? 10;
+  await initCrypto();
+  const dataDir = await mkdtemp(join(tmpdir(), 'wardclerk-bench-'));
+  const key = await loadOrCreateMasterKey(join(dataDir, 'master.key'));
+  const nats = await startNatsServer({ cipherKeyHex: Buffer.from(deriveKey(key, 1, 'natsjs__')).toString('hex') });
+  const password = 'bench-admin-password-123';
+  const env = { NATS_URL: nats.url, WARDCLERK_DATA_DIR: dataDir, WARDCLERK_PORT: '0', WARDCLERK_HOST: '127.0.0.1', WARDCLERK_ADMIN_PASSWORD: password, WARDCLERK_LOG_LEVEL: 'warn' };
+  const roles: RoleProcess[] = [];
+  const bare = spawn(process.execPath, ['bin/run-ts.js', 'scripts/bench/bare-hono.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    roles.push(await startRole('gateway', env));
+    roles.push(await startRole('engine', env));
+    const gw = roles[0]!.url!;
+    const t = await createTenantClient(gw, await operatorToken(gw, password), 'Bench Hospital');
+    const [portLine] = (await once(bare.stdout!, 'data')) as [Buffer];
+    const bareUrl = `http://127.0.0.1:${String(portLine).trim()}/bare`;
+
+    await load(bareUrl, {}, 2);
+    const baseline = await load(bareUrl, {}, seconds);
+    await load(`${gw}/api/v1/prescriptions`, { authorization: `Bearer ${t.token}` }, 3);
+    const full = await load(`${gw}/api/v1/prescriptions`, { authorization: `Bearer ${t.token}` }, seconds);
+    return {
+      connections: 64,
+      seconds,
+      bare_hono: baseline,
+      sync_prescriptions: full,
+      ratio: Number((full.requests_per_s / baseline.requests_per_s).toFixed(3)),
+      target: { ratio_at_least: 0.25, p99_ms_under: 30 },
+    };
+  } finally {
+    bare.kill('SIGTERM');
+    for (const r of roles.reverse()) await r.stop();
+    await nats.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}

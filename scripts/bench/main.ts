@@ -1,0 +1,34 @@
+/**
+ * `npm run bench`: every benchmark, printed as one JSON object. Each section reports its own
+ * baseline measured in the same run, and the ratio. `npm run bench -- http extraction` runs a subset.
+ */
+const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = {
+  http: async () => (await import('./http.js')).benchHttp(),
+  extraction: async () => (await import('./extraction.js')).benchExtraction(),
+  embeddings: async () => (await import('./embeddings.js')).benchEmbeddings(),
+  ocr: async () => (await import('./ocr.js')).benchOcr(),
+  llama: async () => (await import('./llama.js')).benchLlama([]),
+  engine_rpc: async () => (await import('./engine-rpc.js')).benchEngineRpc(),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length > 0 ? wanted : Object.keys(SECTIONS);
+const unknown = names.filter((n) => !(n in SECTIONS));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown bench section(s): ${unknown.join(', ')}; known: ${Object.keys(SECTIONS).join(', ')}\n`);
+  process.exit(2);
+}
+const out: Record<string, unknown> = {
+  machine: { node: process.version, cpus: (await import('node:os')).cpus().length, platform: process.platform },
+  started_at: new Date().toISOString(),
+};
+for (const name of names) {
+  const t0 = performance.now();
+  try {
+    out[name] = await SECTIONS[name]!();
+  } catch (e) {
+    out[name] = { error: (e as Error).message };
+  }
+  process.stderr.write(`bench ${name}: ${Math.round(performance.now() - t0)} ms\n`);
+}
+process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

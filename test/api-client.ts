@@ -1,0 +1,68 @@
+/**
+ * A small HTTP client for integration tests: real fetch against the running gateway, with helpers
+ * for the operator login and for a tenant with an API client and its token.
+ */
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export async function call<T = any>(url: string, init: RequestInit & { json?: unknown; token?: string } = {}): Promise<ApiResponse<T>> {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set('content-type', 'application/json');
+    body = JSON.stringify(init.json);
+  }
+  const res = await fetch(url, { ...init, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: res.status, headers: res.headers, body: parsed as T };
+}
+
+export async function operatorToken(base: string, password: string): Promise<string> {
+  const r = await call(`${base}/api/v1/auth/login`, { method: 'POST', json: { email: 'admin', password } });
+  if (r.status !== 200) throw new Error(`login failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.data.access_token;
+}
+
+export interface TenantClient {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  token: string;
+}
+
+export async function createTenantClient(base: string, opToken: string, name: string, scopes?: string[]): Promise<TenantClient> {
+  const t = await call(`${base}/api/v1/admin/tenants`, { method: 'POST', token: opToken, json: { name } });
+  if (t.status !== 201) throw new Error(`tenant create failed: ${t.status} ${JSON.stringify(t.body)}`);
+  const tenantId = t.body.data.id;
+  const c = await call(`${base}/api/v1/admin/tenants/${tenantId}/clients`, { method: 'POST', token: opToken, json: { name: `${name}-app`, ...(scopes ? { scopes } : {}) } });
+  if (c.status !== 201) throw new Error(`client create failed: ${c.status} ${JSON.stringify(c.body)}`);
+  const { client_id, client_secret } = c.body.data;
+  const tok = await call(`${base}/api/v1/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id, client_secret }).toString(),
+  });
+  if (tok.status !== 200) throw new Error(`token failed: ${tok.status} ${JSON.stringify(tok.body)}`);
+  return { tenantId, clientId: client_id, clientSecret: client_secret, token: tok.body.access_token };
+}
+
+/** Polls `fn` until it returns a truthy value or the deadline passes. */
+export async function until<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
