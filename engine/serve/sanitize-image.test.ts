@@ -34,7 +34,7 @@ describe('sanitizeImage', () => {
       [new TextEncoder().encode('not an image'), 'image/tiff'],
     ];
     for (const [bytes, mime] of bad) {
-      await expect(sanitizeImage(bytes, mime)).rejects.toMatchObject({ code: 'BAD_REQUEST', status: 400, details: { reason: 'invalid_image', mime } });
+      await expect(sanitizeImage(bytes, mime)).rejects.toMatchObject({ code: 'INVALID_IMAGE', status: 400, details: { reason: 'invalid_image', mime } });
     }
   });
 });

@@ -1,0 +1,116 @@
+/**
+ * `wardclerk extract [--file F]` reads one note (stdin by default) and prints its Extraction as
+ * pretty JSON. `wardclerk extract --jsonl` reads `{"id","text"}` lines on stdin and writes one
+ * `{"id", ...Extraction}` line per input line; a bad line gives `{"id","error":{code,message}}`
+ * and the run continues, exiting 1 at the end. Exit codes: 0 ok, 1 bad input (empty note,
+ * unreadable file, invalid UTF-8; message on stderr, never note text), 2 usage.
+ */
+import { readFile } from 'node:fs/promises';
+import type { CliIo } from './cli-io.js';
+import { extractClinical } from './extract.js';
+
+const USAGE = 'usage: wardclerk extract [--file NOTE.txt] | wardclerk extract --jsonl < notes.jsonl\n';
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function decode(bytes: Uint8Array): string | null {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** Runs the extract command; resolves to the process exit code. */
+export async function runExtract(args: string[], io: CliIo): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) { io.stdout.write(USAGE); return 0; }
+  let file: string | null = null;
+  let jsonl = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--jsonl') jsonl = true;
+    else if (a === '--file') {
+      const f = args[++i];
+      if (f === undefined || f.startsWith('--')) { io.stderr.write(`--file needs a path\n${USAGE}`); return 2; }
+      file = f;
+    } else if (a.startsWith('--file=')) file = a.slice('--file='.length);
+    else { io.stderr.write(`unknown argument ${a.startsWith('--') ? a : '(positional)'}\n${USAGE}`); return 2; }
+  }
+  if (jsonl && file !== null) { io.stderr.write(`--jsonl reads stdin; it cannot be combined with --file\n${USAGE}`); return 2; }
+  if (jsonl) return runJsonl(io);
+  let bytes: Uint8Array;
+  if (file !== null) {
+    try {
+      bytes = await readFile(file);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
+      io.stderr.write(`UNREADABLE_FILE: cannot read the note file (${code})\n`);
+      return 1;
+    }
+  } else {
+    bytes = await readAll(io.stdin);
+  }
+  const text = decode(bytes);
+  if (text === null) { io.stderr.write('INVALID_UTF8: the note is not valid UTF-8\n'); return 1; }
+  if (text.trim() === '') { io.stderr.write('EMPTY_TEXT: the note is empty\n'); return 1; }
+  io.stdout.write(`${JSON.stringify(extractClinical(text), null, 2)}\n`);
+  return 0;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
+}
+
+/** Yields raw lines (without the newline) so each line's UTF-8 can be checked on its own. */
+async function* byteLines(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
+  let pending = Buffer.alloc(0);
+  for await (const chunk of stream) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
+    pending = pending.length === 0 ? buf : Buffer.concat([pending, buf]);
+    let nl = pending.indexOf(10);
+    while (nl >= 0) {
+      yield pending.subarray(0, nl);
+      pending = pending.subarray(nl + 1);
+      nl = pending.indexOf(10);
+    }
+  }
+  if (pending.length > 0) yield pending;
+}
+
+type Line = { ok: true; id: unknown; text: string } | { ok: false; id: unknown; code: string; message: string };
+
+function parseLine(raw: Buffer): Line {
+  const line = decode(raw);
+  if (line === null) return { ok: false, id: null, code: 'INVALID_UTF8', message: 'line is not valid UTF-8' };
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { ok: false, id: null, code: 'INVALID_JSON', message: 'line is not valid JSON' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, id: null, code: 'VALIDATION_FAILED', message: 'line must be a JSON object with "id" and "text"' };
+  }
+  const { id = null, text } = value as { id?: unknown; text?: unknown };
+  if (typeof text !== 'string') return { ok: false, id, code: 'VALIDATION_FAILED', message: '"text" must be a string' };
+  if (text.trim() === '') return { ok: false, id, code: 'EMPTY_TEXT', message: '"text" is empty' };
+  return { ok: true, id, text };
+}
+
+async function runJsonl(io: CliIo): Promise<number> {
+  let failed = false;
+  for await (const raw of byteLines(io.stdin)) {
+    const trimmed = raw.length > 0 && raw[raw.length - 1] === 13 ? raw.subarray(0, raw.length - 1) : raw;
+    if (trimmed.toString('latin1').trim() === '') continue;
+    const r = parseLine(trimmed);
+    if (r.ok) {
+      io.stdout.write(`${JSON.stringify({ id: r.id, ...extractClinical(r.text) })}\n`);
+    } else {
+      failed = true;
+      io.stdout.write(`${JSON.stringify({ id: r.id, error: { code: r.code, message: r.message } })}\n`);
+    }
+  }
+  return failed ? 1 : 0;
+}

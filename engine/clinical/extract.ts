@@ -1,0 +1,77 @@
+/**
+ * The rules extractor: one pass of tokenisation, then dictionary (trie) matchers for sections,
+ * conditions with ConText assertions, observations, the prescriber, allergies and (through
+ * engine/clinical/medications) medications with FHIR Dosage. Pure and synchronous; it never
+ * throws on any string — a component that fails is reported in `warnings` (code only, no text)
+ * and its list is left empty, so one bug cannot take a whole batch down.
+ */
+import type { Extraction, Medication, Section } from '../../core/clinical/extraction.js';
+import { findMedications } from './medications/find-medications.js';
+import { findSections } from './sections/find-sections.js';
+import { tokenize } from './text/tokenize.js';
+import { sentenceIds } from './text/sentences.js';
+import { buildAssertionContext } from './assertion/assertion-context.js';
+import { findConditions } from './conditions/find-conditions.js';
+import { findObservations } from './observations/find-observations.js';
+import { findPrescriber } from './prescriber/find-prescriber.js';
+import { findAllergies } from './allergies/find-allergies.js';
+
+export const RULES_EXTRACTOR_VERSION = '1.0.0';
+
+type Warning = Extraction['warnings'][number];
+
+function guarded<T>(component: string, warnings: Warning[], fallback: T, fn: () => T): T {
+  try {
+    return fn();
+  } catch {
+    warnings.push({ code: 'COMPONENT_FAILED', message: `${component} extraction failed; its results are omitted` });
+    return fallback;
+  }
+}
+
+/**
+ * Extracts clinical facts from a note. `options.now` resolves relative dates ("today") in
+ * observations; without it they stay null. Every item's `span` indexes `text` (UTF-16 offsets)
+ * and `text.slice(span.start, span.end) === item.text`.
+ */
+export function extractClinical(text: string, options: { now?: Date } = {}): Extraction {
+  const t0 = performance.now();
+  const warnings: Warning[] = [];
+  const input = typeof text === 'string' ? text : '';
+  const sections = guarded('sections', warnings, [] as Section[], () => findSections(input));
+  const tokens = tokenize(input);
+  const sentence = sentenceIds(input, tokens);
+  const diseases = guarded('conditions', warnings, [], () => findConditions(input, tokens, buildAssertionContext(input, tokens, sentence), sections));
+  const observations = guarded('observations', warnings, [], () => findObservations(input, tokens, options.now));
+  const doctor = guarded('prescriber', warnings, null, () => findPrescriber(input));
+  const allergies = guarded('allergies', warnings, [], () => findAllergies(input, sections));
+  const medications = guarded('medications', warnings, [] as Medication[], () => findMedications(input)).map((m) => withSectionStatus(m, sections));
+  if (input.trim() === '') warnings.push({ code: 'EMPTY_TEXT', message: 'the note is empty' });
+  return {
+    extractor: 'rules',
+    extractor_version: RULES_EXTRACTOR_VERSION,
+    latency_ms: Math.max(0, performance.now() - t0),
+    sections,
+    diseases,
+    medications,
+    observations,
+    doctor,
+    allergies,
+    warnings,
+  };
+}
+
+/** Fills a medication's null status from the section it sits in (new / current / discharge lists). */
+function withSectionStatus(m: Medication, sections: Section[]): Medication {
+  if (m.status !== null) return m;
+  let section: Section | null = null;
+  for (const s of sections) if (m.span.start >= s.span.start && m.span.start < s.span.end) section = s;
+  if (!section) return m;
+  const title = section.title.toLowerCase();
+  let status: Medication['status'] = null;
+  if (/stop|discontinu|ceased|held/.test(title)) status = 'stopped';
+  else if (/chang|adjust/.test(title)) status = 'changed';
+  else if (section.kind === 'medications_new') status = 'new';
+  else if (section.kind === 'medications_current' || section.kind === 'medications_discharge') status = 'continued';
+  return status === null ? m : { ...m, status };
+}

@@ -1,0 +1,104 @@
+/**
+ * A token trie for dictionary matching: phrases are stored as sequences of normalised tokens, and
+ * `matchAll` walks the token stream once, taking the longest match at each position (left to
+ * right, non-overlapping). Cost is O(tokens × longest phrase), independent of vocabulary size.
+ */
+import type { Token } from './tokenize.js';
+import { phraseKeys, tokenize } from './tokenize.js';
+
+interface Entry<T> {
+  value: T;
+  /** When set, the raw token texts must equal these exactly (case-sensitive abbreviations). */
+  exact: string[] | null;
+}
+
+interface Node<T> {
+  next: Map<string, Node<T>> | null;
+  entries: Entry<T>[] | null;
+}
+
+export interface PhraseMatch<T> {
+  value: T;
+  /** Index of the first and one-past-last token. */
+  first: number;
+  last: number;
+  start: number;
+  end: number;
+}
+
+export class PhraseTrie<T> {
+  private readonly root: Node<T> = { next: null, entries: null };
+  size = 0;
+
+  /** Adds `phrase`; with `caseSensitive` the text must match the phrase's letter case exactly. */
+  add(phrase: string, value: T, caseSensitive = false): void {
+    const toks = tokenize(phrase);
+    if (toks.length === 0) return;
+    let node = this.root;
+    for (const t of toks) {
+      node.next ??= new Map();
+      let child = node.next.get(t.norm);
+      if (!child) { child = { next: null, entries: null }; node.next.set(t.norm, child); }
+      node = child;
+    }
+    const exact = caseSensitive ? toks.map((t) => phrase.slice(t.start, t.end)) : null;
+    node.entries ??= [];
+    // Same phrase twice: keep the first value (earlier files win), but a case-sensitive and an
+    // insensitive entry can coexist.
+    if (node.entries.some((e) => (e.exact === null) === (exact === null))) return;
+    node.entries.push({ value, exact });
+    this.size++;
+  }
+
+  /** Longest match starting at token `i`, or null. */
+  matchAt(text: string, tokens: Token[], i: number): PhraseMatch<T> | null {
+    return this.walk(text, tokens, i, i, this.root, null);
+  }
+
+  /**
+   * Depth-first walk keeping the longest match. A plural word ("migraines") also follows the
+   * singular branch (longer words ending in a single "s"), so both "migraines" and "migraine
+   * without aura" can match; the branch factor is at most 2 per token.
+   */
+  private walk(text: string, tokens: Token[], first: number, j: number, node: Node<T>, best: PhraseMatch<T> | null): PhraseMatch<T> | null {
+    if (j >= tokens.length || !node.next) return best;
+    const tok: Token = tokens[j]!;
+    const exact = node.next.get(tok.norm);
+    const singular = tok.norm.length >= 5 && tok.norm.endsWith('s') && !tok.norm.endsWith('ss') ? node.next.get(tok.norm.slice(0, -1)) : undefined;
+    for (const child of [exact, singular]) {
+      if (!child) continue;
+      let here = best;
+      if (child.entries) {
+        for (const e of child.entries) {
+          if (e.exact && !exactEquals(text, tokens, first, e.exact)) continue;
+          if (!here || j + 1 > here.last) here = { value: e.value, first, last: j + 1, start: tokens[first]!.start, end: tokens[j]!.end };
+          break;
+        }
+      }
+      const deeper = this.walk(text, tokens, first, j + 1, child, here);
+      if (deeper && (!best || deeper.last > best.last)) best = deeper;
+    }
+    return best;
+  }
+
+  /** All longest, non-overlapping matches, left to right. */
+  matchAll(text: string, tokens: Token[]): PhraseMatch<T>[] {
+    const out: PhraseMatch<T>[] = [];
+    let i = 0;
+    while (i < tokens.length) {
+      const m = this.matchAt(text, tokens, i);
+      if (m) { out.push(m); i = m.last; } else i++;
+    }
+    return out;
+  }
+}
+
+function exactEquals(text: string, tokens: Token[], first: number, exact: string[]): boolean {
+  for (let k = 0; k < exact.length; k++) {
+    const t = tokens[first + k];
+    if (!t || text.slice(t.start, t.end) !== exact[k]) return false;
+  }
+  return true;
+}
+
+export { phraseKeys };
