@@ -7,7 +7,7 @@ const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = {
   extraction: async () => (await import('./extraction.js')).benchExtraction(),
   embeddings: async () => (await import('./embeddings.js')).benchEmbeddings(),
   ocr: async () => (await import('./ocr.js')).benchOcr(),
-  llama: async () => (await import('./llama.js')).benchLlama([]),
+  llama: async () => (await import('./llama.js')).benchLlama(['../shared/models/stories260K', '../shared/models/llama-2-tiny-random', process.env.WARDCLERK_MODELS_DIR ?? 'models']),
   engine_rpc: async () => (await import('./engine-rpc.js')).benchEngineRpc(),
 };
 
