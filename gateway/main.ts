@@ -69,7 +69,7 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
   });
-  const hub = attachWsHub(server, { tokens, nc: bus.nc, log });
+  const hub = attachWsHub(server, { tokens, nc: bus.nc, log, generate: { idleTimeoutMs: config.engineTimeoutMs } });
   const port = (server.address() as AddressInfo).port;
   const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   log.info({ port, operator_password_file: operator.passwordFile }, 'ready');

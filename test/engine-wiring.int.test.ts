@@ -25,7 +25,7 @@ let op: string;
 let client: TenantClient;
 
 // A JSON string without maxLength never closes on the random model: generation runs to max_tokens.
-const ENDLESS = { messages: [{ role: 'user', content: 'go' }], json_schema: { type: 'object', properties: { s: { type: 'string' } }, required: ['s'] }, max_tokens: 3000 };
+const ENDLESS = { messages: [{ role: 'user', content: 'go' }], json_schema: { type: 'object', properties: { s: { type: 'string' } }, required: ['s'] }, max_tokens: 8192 };
 
 async function engines() {
   const r = await call(`${app.url}/api/v1/admin/engines`, { token: op });
@@ -69,7 +69,7 @@ beforeAll(async () => {
     JSON.stringify({
       models: [
         { id: 'stories', file: 'stories260K.gguf', kind: 'gguf', roles: ['chat'], sha256: sha.stories, options: { threads: 1, contextSize: 512 } },
-        { id: 'random', file: 'random.gguf', kind: 'gguf', roles: ['chat'], sha256: sha.random, options: { threads: 1, contextSize: 4096 } },
+        { id: 'random', file: 'random.gguf', kind: 'gguf', roles: ['chat'], sha256: sha.random, options: { threads: 1, contextSize: 16384 } },
         { id: 'tampered', file: 'tampered.gguf', kind: 'gguf', roles: ['chat'], sha256: sha.stories },
       ],
     }),

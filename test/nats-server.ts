@@ -59,6 +59,18 @@ export async function startNatsServer(options: StartNatsServerOptions = {}): Pro
   let server: NatsProcess = current;
   let running = true;
   let stopped = false;
+  // A test process that dies without stopping its server (a crash, a forgotten stop) must not
+  // leave nats-server running: kill it on the way out.
+  const onExit = () => {
+    if (running) {
+      try {
+        process.kill(server.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  process.once('exit', onExit);
 
   const handle: NatsServerHandle = {
     url: server.url,
@@ -72,6 +84,7 @@ export async function startNatsServer(options: StartNatsServerOptions = {}): Pro
       stopped = true;
       if (running) await server.stop();
       running = false;
+      process.off('exit', onExit);
       await rm(dir, { recursive: true, force: true });
     },
     async kill9() {

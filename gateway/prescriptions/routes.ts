@@ -20,36 +20,38 @@ const intake: MiddlewareHandler<AppEnv> = async (c, next) => {
 export function registerPrescriptionRoutes(app: OpenAPIHono<AppEnv>, deps: GatewayDeps): void {
   const auth = requireAuth(deps.tokens);
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/api/v1/prescriptions',
-      summary: 'Submit a prescription or note and get the structured extraction back',
-      description: 'JSON {text, patient_ref?, doctor?}; or a file as multipart (field "file") or a raw body: text/plain, a PDF (text layer, else OCR page by page), or a PNG/JPEG/TIFF photo or scan (OCR, up to 5 MiB). With a raw body, X-Patient-Ref and X-Doctor headers carry the optional fields. 415 OCR_NOT_AVAILABLE when no engine offers OCR.',
-      middleware: [auth, requireClient('prescriptions:write'), intake] as const,
-      request: {
-        body: {
-          content: {
-            'application/json': { schema: PrescriptionInputSchema },
-            'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }), patient_ref: z.string().optional(), doctor: z.string().optional() }) },
-            'application/pdf': { schema: z.any().openapi({ type: 'string', format: 'binary' }) },
-            'image/png': { schema: z.any().openapi({ type: 'string', format: 'binary' }) },
-            'image/jpeg': { schema: z.any().openapi({ type: 'string', format: 'binary' }) },
-            'image/tiff': { schema: z.any().openapi({ type: 'string', format: 'binary' }) },
-            'text/plain': { schema: z.string() },
-          },
+  // The body is read once by `intake` (size, UTF-8, JSON, zod, PDF/OCR by content type), so the
+  // route is declared for OpenAPI only and served by a plain handler: no second parse on the hot path.
+  const binary = { schema: z.any().openapi({ type: 'string', format: 'binary' }) };
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/api/v1/prescriptions',
+    summary: 'Submit a prescription or note and get the structured extraction back',
+    description: 'JSON {text, patient_ref?, doctor?}; or a file as multipart (field "file") or a raw body: text/plain, a PDF (text layer, else OCR page by page), or a PNG/JPEG/TIFF photo or scan (OCR, up to 5 MiB). With a raw body, X-Patient-Ref and X-Doctor headers carry the optional fields. 415 OCR_NOT_AVAILABLE when no engine offers OCR.',
+    security: [{ bearerAuth: [] }],
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': { schema: PrescriptionInputSchema },
+          'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }), patient_ref: z.string().optional(), doctor: z.string().optional() }) },
+          'application/pdf': binary,
+          'image/png': binary,
+          'image/jpeg': binary,
+          'image/tiff': binary,
+          'text/plain': { schema: z.string() },
         },
       },
-      responses: {
-        201: { description: 'Stored extraction', content: { 'application/json': { schema: successEnvelope(PrescriptionViewSchema) } } },
-        ...errorResponses(400, 401, 403, 413, 415, 503),
-      },
-    }),
-    async (c) => {
-      const record = await submitPrescription(deps, tenantOf(c), c.get('input') as SubmitInput);
-      return ok(c, toView(record), 201);
     },
-  );
+    responses: {
+      201: { description: 'Stored extraction', content: { 'application/json': { schema: successEnvelope(PrescriptionViewSchema) } } },
+      ...errorResponses(400, 401, 403, 413, 415, 503),
+    },
+  });
+  app.post('/api/v1/prescriptions', auth, requireClient('prescriptions:write'), intake, async (c) => {
+    const record = await submitPrescription(deps, tenantOf(c), c.get('input') as SubmitInput);
+    return ok(c, toView(record), 201);
+  });
 
   app.openapi(
     createRoute({

@@ -50,7 +50,7 @@ export function legacyRow(r: PrescriptionRecord): { prescription_id: string; dis
   const x = r.extraction;
   const disease = x.diseases.filter((d) => d.assertion === 'present').map((d) => d.display).join(', ');
   const prescription = x.medications
-    .map((m) => [m.name, m.strength, m.form, m.route, m.dose, m.frequency, m.duration ? `for ${m.duration}` : null, m.as_needed ? 'as needed' : null]
+    .map((m) => [m.name, m.strength, m.form, m.route, m.dose !== m.strength ? m.dose : null, m.frequency, m.duration ? `for ${m.duration}` : null, m.as_needed ? 'as needed' : null]
       .filter(Boolean)
       .join(' '))
     .join('; ');
