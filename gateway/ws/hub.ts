@@ -49,13 +49,31 @@ export function attachWsHub(server: Server, deps: WsHubDeps): WsHub {
     handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
   });
   const byTenant = new Map<string, Set<WebSocket>>();
+  // One NATS subscription per tenant with connected sockets, so a gateway with no WebSocket clients
+  // does not receive (and parse) every event it publishes.
+  const subs = new Map<string, Subscription>();
   let count = 0;
+
+  const forward = (tenantId: string) => {
+    const sub = deps.nc.subscribe(`wc.events.${tenantId}.>`);
+    subs.set(tenantId, sub);
+    void (async () => {
+      for await (const m of sub) {
+        const parsed = WardEventSchema.safeParse(decodeJson(m.data));
+        if (!parsed.success || parsed.data.tenant_id !== tenantId) continue;
+        const event: WardEvent = parsed.data;
+        const frame = JSON.stringify({ type: 'event', event });
+        for (const ws of byTenant.get(tenantId) ?? []) ws.send(frame);
+      }
+    })();
+  };
 
   const join = (ws: WebSocket, principal: Extract<Principal, { kind: 'client' }>) => {
     const tenantId = principal.tenantId;
     let set = byTenant.get(tenantId);
     if (!set) byTenant.set(tenantId, (set = new Set()));
     set.add(ws);
+    const subscribed = subs.has(tenantId) ? Promise.resolve() : (forward(tenantId), deps.nc.flush());
     count++;
     const generations = bindGenerations(ws, principal, { nc: deps.nc, log: deps.log, ...deps.generate });
     ws.on('message', (raw) => {
@@ -71,11 +89,17 @@ export function attachWsHub(server: Server, deps: WsHubDeps): WsHub {
       if (type === 'auth') return; // a repeated auth frame is harmless
       ws.send(JSON.stringify({ type: 'error', id: null, error: new WardClerkError('BAD_REQUEST', 'Unknown frame type').toJSON() }));
     });
-    ws.send(JSON.stringify({ type: 'ready', tenant_id: tenantId }));
+    // 'ready' only once the server has our subscription: events after it are never missed.
+    void subscribed.then(() => ws.send(JSON.stringify({ type: 'ready', tenant_id: tenantId })), () => ws.close(1011, 'subscription failed'));
     ws.once('close', () => {
       generations.abortAll();
       set.delete(ws);
       count--;
+      if (set.size === 0) {
+        byTenant.delete(tenantId);
+        subs.get(tenantId)?.unsubscribe();
+        subs.delete(tenantId);
+      }
     });
   };
 
@@ -127,22 +151,12 @@ export function attachWsHub(server: Server, deps: WsHubDeps): WsHub {
   };
   server.on('upgrade', onUpgrade);
 
-  const sub: Subscription = deps.nc.subscribe('wc.events.>');
-  void (async () => {
-    for await (const m of sub) {
-      const parsed = WardEventSchema.safeParse(decodeJson(m.data));
-      if (!parsed.success) continue;
-      const event: WardEvent = parsed.data;
-      const frame = JSON.stringify({ type: 'event', event });
-      for (const ws of byTenant.get(event.tenant_id) ?? []) ws.send(frame);
-    }
-  })();
-
   return {
     size: () => count,
     async close() {
       server.off('upgrade', onUpgrade);
-      sub.unsubscribe();
+      for (const sub of subs.values()) sub.unsubscribe();
+      subs.clear();
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((r) => wss.close(() => r()));
     },
