@@ -16,9 +16,7 @@ export interface DrugMatch {
 
 interface Node { next: Map<string, Node>; entry: DrugEntry | null }
 
-const TOKEN = /[A-Za-z0-9]+/g;
-/** Characters allowed between the words of a multi-word name ("Z-Pak", "Tylenol #3", "co-amoxiclav"). */
-const GAP = /^[ \-/#+]{1,3}$/;
+/** Characters allowed between the words of a multi-word name ("Z-Pak", "Tylenol #3", "co-amoxiclav"): 1–3 of " -/#+" (see isGap). */
 const OCR_DIGITS: Record<string, string> = { '0': 'o', '1': 'l', '5': 's', '8': 'b', '3': 'e', '6': 'g', '7': 't' };
 const MIN_FUZZY = 6;
 /** English and clinical words one edit away from a drug name; never corrected. */
@@ -29,8 +27,6 @@ const NOT_DRUGS = new Set(['ambient', 'lyrics', 'solace', 'palace', 'prosecute',
   'national', 'rational', 'natural', 'nursing', 'morning', 'evening', 'bedtime', 'tablets', 'capsules', 'patient',
   'patients', 'history', 'started', 'stopped', 'continue', 'continued', 'daily', 'weekly', 'monthly', 'hourly',
   'lasting', 'pending', 'regimen', 'oxygen', 'severe', 'stable', 'symptoms']);
-
-const lower = (s: string): string => s.toLowerCase();
 
 export class DrugMatcher {
   private readonly root: Node = { next: new Map(), entry: null };
@@ -63,23 +59,21 @@ export class DrugMatcher {
 
   /** All drug mentions in `text`, left to right, non-overlapping, longest first at each position. */
   findAll(text: string): DrugMatch[] {
-    const toks: Array<{ s: number; e: number; w: string }> = [];
-    TOKEN.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = TOKEN.exec(text)) !== null) toks.push({ s: m.index, e: m.index + m[0].length, w: lower(m[0]) });
+    const toks = wordTokens(text);
     const out: DrugMatch[] = [];
     for (let i = 0; i < toks.length; i++) {
       let node: Node | undefined = this.root;
-      let best: { j: number; entry: DrugEntry } | null = null;
+      let bestJ = -1;
+      let bestEntry: DrugEntry | null = null;
       for (let j = i; j < toks.length && node; j++) {
-        if (j > i && !GAP.test(text.slice(toks[j - 1]!.e, toks[j]!.s))) break;
+        if (j > i && !isGap(text, toks[j - 1]!.e, toks[j]!.s)) break;
         node = node.next.get(toks[j]!.w);
-        if (node?.entry) best = { j, entry: node.entry };
+        if (node?.entry) { bestJ = j; bestEntry = node.entry; }
       }
       const t = toks[i]!;
-      if (best) {
-        out.push({ start: t.s, end: toks[best.j]!.e, entry: best.entry, kind: 'exact' });
-        i = best.j;
+      if (bestEntry) {
+        out.push({ start: t.s, end: toks[bestJ]!.e, entry: bestEntry, kind: 'exact' });
+        i = bestJ;
         continue;
       }
       if (t.w.length < MIN_FUZZY - 1 || NOT_DRUGS.has(t.w)) continue;
@@ -126,6 +120,43 @@ export class DrugMatcher {
     }
     return null;
   }
+}
+
+interface WordToken { s: number; e: number; w: string }
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
+
+/**
+ * Runs of ASCII letters/digits (as /[A-Za-z0-9]+/g), lower-cased. A char-code scan that lower-cases
+ * only tokens holding a capital: this ran once per note over every word and dominated matching.
+ */
+function wordTokens(text: string): WordToken[] {
+  const toks: WordToken[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    if (!isWordChar(c)) { i++; continue; }
+    const s = i;
+    let upper = false;
+    while (i < n && isWordChar(c = text.charCodeAt(i))) { if (c >= 65 && c <= 90) upper = true; i++; }
+    const raw = text.slice(s, i);
+    toks.push({ s, e: i, w: upper ? raw.toLowerCase() : raw });
+  }
+  return toks;
+}
+
+/** Whether text[from, to) is a gap allowed inside a multi-word name: 1 to 3 of " -/#+", checked without slicing. */
+function isGap(text: string, from: number, to: number): boolean {
+  const len = to - from;
+  if (len < 1 || len > 3) return false;
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c !== 32 && c !== 45 && c !== 47 && c !== 35 && c !== 43) return false;
+  }
+  return true;
 }
 
 function deletions(w: string): string[] {

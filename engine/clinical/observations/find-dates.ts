@@ -17,6 +17,27 @@ export function parseDate(s: string, now?: Date): { iso: string; index: number; 
   const m = DATE_RE.exec(s);
   if (!m?.groups) return null;
   const g = m.groups;
+  if (g.rel) return withIso(resolve(g, now), m);
+  // Absolute dates are a pure function of the matched text; luxon is the slow part, so each
+  // distinct date string is resolved once (notes repeat their dates line after line).
+  const key = m[0];
+  let iso = absoluteMemo.get(key);
+  if (iso === undefined) {
+    iso = resolve(g, now);
+    if (absoluteMemo.size >= 4096) absoluteMemo.clear();
+    absoluteMemo.set(key, iso);
+  }
+  return withIso(iso, m);
+}
+
+const absoluteMemo = new Map<string, string | null>();
+
+function withIso(iso: string | null, m: RegExpExecArray): { iso: string; index: number; length: number } | null {
+  return iso ? { iso, index: m.index, length: m[0].length } : null;
+}
+
+/** The ISO date of one match's groups, or null when invalid. */
+function resolve(g: Record<string, string | undefined>, now: Date | undefined): string | null {
   let dt: DateTime | null = null;
   if (g.iso) dt = DateTime.fromFormat(g.iso, 'yyyy-M-d');
   else if (g.num) {
@@ -31,8 +52,7 @@ export function parseDate(s: string, now?: Date): { iso: string; index: number; 
     dt = g.rel.toLowerCase() === 'today' ? base : base.minus({ days: 1 });
   }
   if (!dt || !dt.isValid) return null;
-  const iso = dt.toISODate();
-  return iso ? { iso, index: m.index, length: m[0].length } : null;
+  return dt.toISODate();
 }
 
 function fromWords(s: string, dayFirst: boolean): DateTime | null {

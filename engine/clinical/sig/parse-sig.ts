@@ -35,13 +35,27 @@ export const MAX_SIG_CHARS = 1000;
  * tabs, pipes and newlines, so that offsets into the result are offsets into the input.
  */
 export function normaliseSig(text: string): string {
-  return text.replace(/[A-Z\u2013\u2014\u2212\u00d7\t\n\r|\u00a0]/g, (ch) => {
-    const c = ch.charCodeAt(0);
-    if (c >= 65 && c <= 90) return String.fromCharCode(c + 32);
-    if (c === 0xd7) return 'x';
-    return c === 0x2013 || c === 0x2014 || c === 0x2212 ? '-' : ' ';
-  });
+  // A char-code loop rather than replace() with a callback per capital: most sigs hold several.
+  let i = 0;
+  while (i < text.length && mapSigChar(text.charCodeAt(i)) === null) i++;
+  if (i === text.length) return text;
+  let out = text.slice(0, i);
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    out += mapSigChar(c) ?? text[i];
+  }
+  return out;
 }
+
+/** The replacement of one UTF-16 unit, or null when it stays. */
+function mapSigChar(c: number): string | null {
+  if (c >= 65 && c <= 90) return LOWER[c - 65]!;
+  if (c === 0xd7) return 'x';
+  if (c === 0x2013 || c === 0x2014 || c === 0x2212) return '-';
+  return c === 9 || c === 10 || c === 13 || c === 124 || c === 0xa0 ? ' ' : null;
+}
+
+const LOWER = Array.from({ length: 26 }, (_, k) => String.fromCharCode(97 + k));
 
 const EMPTY: SigResult = Object.freeze({
   dosage: [], dose: null, frequency: null, duration: null, as_needed: false, as_needed_reason: null, route: null,

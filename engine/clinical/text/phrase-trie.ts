@@ -52,7 +52,7 @@ export class PhraseTrie<T> {
 
   /** Longest match starting at token `i`, or null. */
   matchAt(text: string, tokens: Token[], i: number): PhraseMatch<T> | null {
-    return this.walk(text, tokens, i, i, this.root, null);
+    return this.walk(text, tokens, singularsOf(tokens), i, i, this.root, null);
   }
 
   /**
@@ -60,37 +60,57 @@ export class PhraseTrie<T> {
    * singular branch (longer words ending in a single "s"), so both "migraines" and "migraine
    * without aura" can match; the branch factor is at most 2 per token.
    */
-  private walk(text: string, tokens: Token[], first: number, j: number, node: Node<T>, best: PhraseMatch<T> | null): PhraseMatch<T> | null {
+  private walk(text: string, tokens: Token[], singulars: Array<string | undefined>, first: number, j: number, node: Node<T>,
+    best: PhraseMatch<T> | null): PhraseMatch<T> | null {
     if (j >= tokens.length || !node.next) return best;
-    const tok: Token = tokens[j]!;
-    const exact = node.next.get(tok.norm);
-    const singular = tok.norm.length >= 5 && tok.norm.endsWith('s') && !tok.norm.endsWith('ss') ? node.next.get(tok.norm.slice(0, -1)) : undefined;
-    for (const child of [exact, singular]) {
-      if (!child) continue;
-      let here = best;
-      if (child.entries) {
-        for (const e of child.entries) {
-          if (e.exact && !exactEquals(text, tokens, first, e.exact)) continue;
-          if (!here || j + 1 > here.last) here = { value: e.value, first, last: j + 1, start: tokens[first]!.start, end: tokens[j]!.end };
-          break;
-        }
-      }
-      const deeper = this.walk(text, tokens, first, j + 1, child, here);
-      if (deeper && (!best || deeper.last > best.last)) best = deeper;
-    }
+    const exact = node.next.get(tokens[j]!.norm);
+    const sing = singulars[j];
+    const singular = sing === undefined ? undefined : node.next.get(sing);
+    if (exact) best = this.follow(text, tokens, singulars, first, j, exact, best);
+    if (singular) best = this.follow(text, tokens, singulars, first, j, singular, best);
     return best;
+  }
+
+  /** One branch of `walk`: the entry ending at token `j` (if any), then the longest continuation. */
+  private follow(text: string, tokens: Token[], singulars: Array<string | undefined>, first: number, j: number, child: Node<T>,
+    best: PhraseMatch<T> | null): PhraseMatch<T> | null {
+    let here = best;
+    if (child.entries) {
+      for (const e of child.entries) {
+        if (e.exact && !exactEquals(text, tokens, first, e.exact)) continue;
+        if (!here || j + 1 > here.last) here = { value: e.value, first, last: j + 1, start: tokens[first]!.start, end: tokens[j]!.end };
+        break;
+      }
+    }
+    const deeper = this.walk(text, tokens, singulars, first, j + 1, child, here);
+    return deeper && (!best || deeper.last > best.last) ? deeper : best;
   }
 
   /** All longest, non-overlapping matches, left to right. */
   matchAll(text: string, tokens: Token[]): PhraseMatch<T>[] {
     const out: PhraseMatch<T>[] = [];
+    const singulars = singularsOf(tokens);
     let i = 0;
     while (i < tokens.length) {
-      const m = this.matchAt(text, tokens, i);
+      const m = this.walk(text, tokens, singulars, i, i, this.root, null);
       if (m) { out.push(m); i = m.last; } else i++;
     }
     return out;
   }
+}
+
+/**
+ * Per token, its singular form when it looks plural (5+ characters ending in a single "s"),
+ * computed once per `matchAll` instead of sliced per token per trie depth.
+ */
+function singularsOf(tokens: Token[]): Array<string | undefined> {
+  const out = new Array<string | undefined>(tokens.length);
+  for (let j = 0; j < tokens.length; j++) {
+    const norm = tokens[j]!.norm;
+    const n = norm.length;
+    if (n >= 5 && norm.charCodeAt(n - 1) === 115 && norm.charCodeAt(n - 2) !== 115) out[j] = norm.slice(0, -1);
+  }
+  return out;
 }
 
 function exactEquals(text: string, tokens: Token[], first: number, exact: string[]): boolean {

@@ -29,6 +29,13 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 160 || c === 0x2028 || c === 0x2029;
 }
 
+/** Interned one-character ASCII punctuation strings (ASCII punctuation has no case). */
+const ASCII_PUNCT: string[] = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
+
+function punctNorm(text: string, i: number, width: number, c: number): string {
+  return width === 1 && c < 128 ? ASCII_PUNCT[c]! : text.slice(i, i + width).toLowerCase();
+}
+
 /** Splits `text` into tokens in one pass; never throws. */
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
@@ -43,24 +50,31 @@ export function tokenize(text: string): Token[] {
       const start = i;
       let hasLower = false;
       let hasLetter = false;
+      let hasUpper = false;
+      let hasCurly = false;
       let hasDigitOnly = true;
       while (i < n) {
         const d = text.charCodeAt(i);
         if (isAlnum(d)) {
           if (d >= 97) { hasLower = true; hasLetter = true; hasDigitOnly = false; }
-          else if (d >= 65) { hasLetter = true; hasDigitOnly = false; }
+          else if (d >= 65) { hasLetter = true; hasUpper = true; hasDigitOnly = false; }
           i++;
         } else if ((d === 39 || d === 0x2019) && i + 1 < n && isAlnum(text.charCodeAt(i + 1)) && i > start && !hasDigitOnly) {
+          if (d === 0x2019) hasCurly = true;
           i++;
         } else break;
       }
-      const raw = text.slice(start, i);
-      out.push({ start, end: i, norm: raw.toLowerCase().replace(/\u2019/g, "'"), kind: hasDigitOnly ? NUM : WORD, upper: hasLetter && !hasLower, line });
+      // Lower-case and quote-fold only when needed: most tokens are already normal, and this
+      // allocation per token was the tokeniser's main cost.
+      let norm = text.slice(start, i);
+      if (hasUpper) norm = norm.toLowerCase();
+      if (hasCurly) norm = norm.replace(/\u2019/g, "'");
+      out.push({ start, end: i, norm, kind: hasDigitOnly ? NUM : WORD, upper: hasLetter && !hasLower, line });
       continue;
     }
     // Surrogate pairs stay one token so spans never split a code point.
     const width = c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
-    out.push({ start: i, end: i + width, norm: text.slice(i, i + width).toLowerCase(), kind: PUNCT, upper: false, line });
+    out.push({ start: i, end: i + width, norm: punctNorm(text, i, width, c), kind: PUNCT, upper: false, line });
     i += width;
   }
   return out;
