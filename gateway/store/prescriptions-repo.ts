@@ -10,7 +10,7 @@ import type { TenantKeys } from './keyring.js';
 import type { TenantTables } from './layout.js';
 import { matchesFilter, type PrescriptionFilter } from './prescription-filter.js';
 import {
-  PrescriptionInputSchema, PrescriptionRecordSchema, type PrescriptionInput, type PrescriptionListQuery,
+  PrescriptionWriteSchema, PrescriptionRecordSchema, type PrescriptionInput, type PrescriptionListQuery,
   type PrescriptionPage, type PrescriptionRecord,
 } from './records.js';
 import { MAX_PAGE, type StoreContext } from './store-context.js';
@@ -53,7 +53,7 @@ export class PrescriptionsRepo {
     const t = await this.#tenant(tenantId);
     if (!t) throw new WardClerkError('NOT_FOUND', 'tenant not found', { details: { resource: 'tenant' } });
     const { vault, keyring } = this.#ctx;
-    const data = PrescriptionInputSchema.parse(input);
+    const data = PrescriptionWriteSchema.parse(input);
     const id = newId('rx');
     const record: PrescriptionRecord = {
       prescription_id: id,

@@ -67,6 +67,16 @@ export const PrescriptionInputSchema = z.object({
 /** What a caller gives `store.prescriptions.create`. */
 export type PrescriptionInput = z.infer<typeof PrescriptionInputSchema>;
 
+/**
+ * The check on write: every field but the extraction, which every producer has already checked
+ * against ExtractionSchema where it entered the process (the engine's NATS reply, the worker's
+ * request). Re-validating the whole nested extraction on the hot path cost more than sealing it;
+ * reads still validate the full record after decryption.
+ */
+export const PrescriptionWriteSchema = PrescriptionInputSchema.extend({
+  extraction: z.custom<z.infer<typeof ExtractionSchema>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected an extraction object'),
+});
+
 export const PrescriptionRecordSchema = PrescriptionInputSchema.extend({
   prescription_id: z.string().min(1),
   tenant_id: z.string().min(1),

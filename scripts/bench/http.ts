@@ -15,6 +15,7 @@ import { loadOrCreateMasterKey } from '../../core/master-key.js';
 import { createTenantClient, operatorToken } from '../../test/api-client.js';
 import { startNatsServer } from '../../test/nats-server.js';
 import { startRole, type RoleProcess } from '../../test/role-process.js';
+import { cpuDelta, cpuSnapshot } from './process-cpu.js';
 
 const BODY = JSON.stringify({
   text: 'Metformin 500 mg tablet: take 1 tablet by mouth twice daily with meals for 90 days for type 2 diabetes mellitus.\n' +
@@ -57,13 +58,20 @@ export async function benchHttp(options: { seconds?: number } = {}): Promise<Rec
     await load(bareUrl, {}, 2);
     const baseline = await load(bareUrl, {}, seconds);
     await load(`${gw}/api/v1/prescriptions`, { authorization: `Bearer ${t.token}` }, 3);
+    const pids = { gateway: roles[0]!.pid, engine: roles[1]!.pid, nats_server: nats.pid, load_generator: process.pid };
+    const before = cpuSnapshot(pids);
     const full = await load(`${gw}/api/v1/prescriptions`, { authorization: `Bearer ${t.token}` }, seconds);
+    const used = cpuDelta(before, cpuSnapshot(pids));
+    const perRequest = Object.fromEntries(Object.entries(used).map(([k, ms]) => [k, ms === null ? null : Number((ms / Math.max(1, full.total)).toFixed(3))]));
     return {
       connections: 64,
       seconds,
       bare_hono: baseline,
       sync_prescriptions: full,
       ratio: Number((full.requests_per_s / baseline.requests_per_s).toFixed(3)),
+      // Where the time goes: CPU ms each process spent during the full-path run, in total and per request.
+      cpu_ms_during_full_path: used,
+      cpu_ms_per_request: perRequest,
       target: { ratio_at_least: 0.25, p99_ms_under: 30 },
     };
   } finally {
