@@ -33,3 +33,15 @@ describe('ConText assertions', () => {
     expect(a).toMatchObject({ diabetes: 'family', hypertension: 'family', cancer: 'negated' });
   });
 });
+
+describe('ConText: a relative as the subject of the clause', () => {
+  it.each([
+    ['His brother was diagnosed with colon cancer last year.', { 'colon cancer': 'family' }],
+    ['Her daughter has asthma and eczema.', { asthma: 'family', eczema: 'family' }],
+    ['Patient reports his father died of a stroke.', { stroke: 'family' }],
+    ['Her aunt had breast cancer; the patient has hypertension.', { 'breast cancer': 'family', hypertension: 'present' }],
+    ['She takes care of her son, and has migraine herself.', { migraine: 'present' }],
+  ])('%s', (text, expected) => {
+    expect(assertions(text)).toMatchObject(expected);
+  });
+});

@@ -103,8 +103,38 @@ export function assertionFor(ctx: AssertionContext, first: number, last: number,
     if (t.cat !== 'pseudo' && t.pre > 0) break;
     idx++;
   }
+  if (RANK[best] < RANK.family) {
+    const subject = familySubject(tokens, sentence, first);
+    if (subject !== null) { best = 'family'; bestTrigger = subject; }
+  }
   if (familySection && (best as Assertion) !== 'negated') best = 'family';
   return { assertion: best, trigger: bestTrigger };
+}
+
+const RELATIVES = new Set(['mother', 'father', 'mom', 'mum', 'dad', 'sister', 'brother', 'sibling', 'siblings', 'sisters', 'brothers', 'son', 'sons',
+  'daughter', 'daughters', 'aunt', 'uncle', 'cousin', 'grandmother', 'grandfather', 'grandma', 'grandpa', 'grandparent', 'grandparents', 'parent', 'parents',
+  'niece', 'nephew', 'twin', 'stepmother', 'stepfather', 'granddaughter', 'grandson', 'relative', 'relatives']);
+/** Verbs that make the relative the subject whose condition follows ("sister was diagnosed with"). */
+const SUBJECT_VERBS = new Set(['was', 'is', 'has', 'had', 'have', 'were', 'are', 'died', 'diagnosed', 'developed', 'suffered', 'suffers', 'passed', 'got', 'also', 'both', 'with']);
+/** Words that hand the sentence back to the patient or close the relative's clause. */
+const SUBJECT_END = new Set(['patient', 'pt', 'but', 'however', 'whereas', 'while', 'whilst', 'although', 'though', 'except', 'herself', 'himself', 'themselves', 'which', 'who']);
+
+/**
+ * A relative named as the subject of the clause holding the concept ("Her sister was diagnosed
+ * with type 1 diabetes", "his father died of MI"): the condition is the relative's. Looks back
+ * at most 12 tokens within the sentence; returns the relative word or null.
+ */
+function familySubject(tokens: Token[], sentence: Int32Array, first: number): string | null {
+  const sid = sentence[first]!;
+  for (let j = first - 1; j >= 0 && j >= first - 12 && sentence[j] === sid; j--) {
+    const t = tokens[j]!;
+    if (isBarrier(t) || SUBJECT_END.has(t.norm)) return null;
+    if (t.kind === 1 && RELATIVES.has(t.norm)) {
+      const next = tokens[j + 1];
+      if (next && (SUBJECT_VERBS.has(next.norm) || next.norm === "'s")) return t.norm;
+    }
+  }
+  return null;
 }
 
 /** True when the token at `i` ends the clause (end of text/sentence, or punctuation). */

@@ -43,3 +43,14 @@ describe('condition vocabulary', () => {
     expect(() => loadConditionVocabulary([join(dir, 'missing.tsv')])).toThrow(WardClerkError);
   });
 });
+
+describe('condition vocabulary: adjectives and index defaults', () => {
+  it('maps adjective forms and unspecified pyelonephritis', () => {
+    const codes = (t: string) => extractClinical(t).diseases.map((d) => d.code?.code);
+    expect(codes('Known hypertensive.')).toEqual(['I10']);
+    expect(codes('Hypertensive urgency on arrival.')).toEqual(['I16.0']);
+    expect(codes('Diabetic and asthmatic.')).toEqual(['E11.9', 'J45.909']);
+    expect(codes('Treated for pyelonephritis.')).toEqual(['N12']);
+    expect(codes('Acute pyelonephritis.')).toEqual(['N10']);
+  });
+});

@@ -53,8 +53,8 @@ export function buildMedication(p: MedParts): Medication {
     for (const d of dosage) addUnit(d, unit);
   }
   const strength = p.strength ? SIMPLE_STRENGTH.exec(p.strength.value) : null;
-  if (dose === null && strength && (sig.frequency !== null || sig.duration !== null) && p.strength) {
-    // "metformin 500 mg bid": with no separate dose, the strength is what is taken each time.
+  if (dose === null && strength && (sig.frequency !== null || sig.duration !== null || sig.as_needed) && p.strength) {
+    // "metformin 500 mg bid", "sumatriptan 50 mg at onset, may repeat if needed": with no separate dose, the strength is what is taken each time.
     dose = p.strength.value;
     spans.dose = p.strength.span;
     const q: Quantity = { value: Number(strength[1]), unit: strength[2]!, system: UCUM_SYSTEM, code: UCUM[strength[2]!]! };

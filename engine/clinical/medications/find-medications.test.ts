@@ -70,3 +70,41 @@ describe('findMedications', () => {
     expect(meds.map((m) => m.status)).toEqual(['new', 'continued']);
   });
 });
+
+describe('findMedications: generalisation rules', () => {
+  it('reads "inh" after a dose as the inhaled route, and INH as isoniazid only where a drug name stands', () => {
+    const meds = findMedications('Salbutamol 100 mcg 1-2 puffs inh prn');
+    expect(meds.map((m) => m.name)).toEqual(['albuterol']);
+    expect(meds[0]).toMatchObject({ route: 'inhaled', as_needed: true });
+    expect(findMedications('INH 300 mg daily').map((m) => m.name)).toEqual(['isoniazid']);
+    expect(findMedications('Meds:\nINH\nrifampin').map((m) => m.name)).toEqual(['isoniazid', 'rifampin']);
+  });
+
+  it('starts the sig after separators so Dosage.text and spans begin at a word', () => {
+    const text = 'Atorvastatin 20 mg tablet; 1 tab nightly';
+    const m = one(text);
+    expect(m.sig).toBe('1 tab nightly');
+    expect(m.dosage[0]!.text).toBe('1 tab nightly');
+    for (const s of Object.values(m.spans)) expect(text.slice(s.start, s.end).trim()).toBe(text.slice(s.start, s.end));
+  });
+
+  it('takes the strength as the dose of an as-needed instruction with no other dose', () => {
+    expect(one('Ondansetron 4 mg if required for nausea')).toMatchObject({ dose: '4 mg', as_needed: true });
+  });
+
+  it('reads OCR noise in numbers and frequency abbreviations', () => {
+    expect(one('Amlodipine 1O mg 8ID')).toMatchObject({ strength: '10 mg', dose: '10 mg', frequency: 'BID' });
+  });
+
+  it('reads UK ON (omni nocte) in a frequency position of a table row, not the word "on"', () => {
+    expect(one('Atorvastatin\t20mg\tON')).toMatchObject({ frequency: 'QHS' });
+    expect(one('Atorvastatin 20 mg on')).toMatchObject({ frequency: 'QHS' });
+    expect(one('Atorvastatin 20 mg on admission').frequency).toBeNull();
+  });
+
+  it('maps common inpatient brands to their ingredients', () => {
+    expect(findMedications('Kefzol, Invanz, vanco, Zosyn, Lovenox').map((m) => [m.name, m.rxcui])).toEqual([
+      ['cefazolin', '2180'], ['ertapenem', '325642'], ['vancomycin', '11124'], ['piperacillin-tazobactam', null], ['enoxaparin', '67108'],
+    ]);
+  });
+});

@@ -52,8 +52,20 @@ function joinCombinations(matches: DrugMatch[], text: string, vocab: DrugVocab):
   return out;
 }
 
+/**
+ * Drug abbreviations that are also sig words ("INH" isoniazid / "inh" inhaled). They name the drug
+ * only where a drug name stands: at the start of a line or list item, or followed by a strength.
+ */
+const SIG_WORD_ABBREVIATIONS = new Set(['inh']);
+
+function standsAsDrugName(text: string, m: DrugMatch): boolean {
+  if (!SIG_WORD_ABBREVIATIONS.has(text.slice(m.start, m.end).toLowerCase())) return true;
+  const before = text.slice(lineStart(text, m.start), m.start);
+  return /^\s*(?:[-*•·]|\d{1,2}[.)])?\s*$/.test(before) || parseStrength(text, m.end) !== null;
+}
+
 function find(text: string, vocab: DrugVocab, matcher: DrugMatcher): Medication[] {
-  const mentions = joinCombinations(matcher.findAll(text), text, vocab);
+  const mentions = joinCombinations(matcher.findAll(text).filter((m) => standsAsDrugName(text, m)), text, vocab);
   const meds: Medication[] = [];
   let prevEnd = 0;
   for (let i = 0; i < mentions.length; i++) {
@@ -79,11 +91,14 @@ function find(text: string, vocab: DrugVocab, matcher: DrugMatcher): Medication[
       if (f && f.end <= limit) { form = f; cursor = f.end; continue; }
       break;
     }
-    const end = windowEnd(text, cursor, limit);
+    // The instruction starts after separators ("500 mg tablet, 1 tab …"): Dosage.text and spans begin at a word.
+    const lead = /^[ \t,;:\u2013\u2014-]+/.exec(text.slice(cursor, Math.min(limit, cursor + 12)));
+    const sigStart = cursor + (lead ? lead[0].length : 0);
+    const end = Math.max(sigStart, windowEnd(text, sigStart, limit));
     prevEnd = end;
     const near = text.slice(Math.max(lineStart(text, men.start), mentions[i - 1]?.end ?? 0, men.start - 40), men.start);
     const status = statusOf(near, header, text.slice(cursor, end));
-    meds.push(buildMedication({ text, mention: men, strength, form, sigStart: cursor, sigEnd: end, before, beforeStart: ls, status }));
+    meds.push(buildMedication({ text, mention: men, strength, form, sigStart, sigEnd: end, before, beforeStart: ls, status }));
   }
   return meds;
 }

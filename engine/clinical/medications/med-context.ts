@@ -4,7 +4,7 @@
  * new), and status words next to it.
  */
 
-const SIG_START = /^(?:take|takes|give|use|apply|inhale|instil|instill|insert|inject|chew|dissolve|place|spray|then|followed|for|x\s?\d|\d|one|two|half|po|p\.o|by|per|sl|iv|im|sc|subcut|prn|as|q\d|q\.|qd|bid|tid|qid|qhs|od|bd|tds|qds|nocte|mane|daily|twice|once|every|at|in|with|before|after|until|max|not|sig|dose|directions?)(?![a-z])/i;
+const SIG_START = /^(?:take|takes|give|use|apply|inhale|instil|instill|insert|inject|chew|dissolve|place|spray|then|followed|for|x\s?\d|\d|one|two|half|po|p\.o|orally|oral|by|per|sl|iv|im|sc|subcut|topically|rectally|vaginally|inhaled|meals|food|breakfast|lunch|dinner|supper|bedtime|night|morning|evening|prn|as|q\d|q\.|qd|bid|tid|qid|qhs|od|bd|tds|qds|nocte|mane|daily|twice|once|every|at|in|with|before|after|until|max|not|sig|dose|directions?)(?![a-z])/i;
 const LIST_MARKER = /^\s*(?:[-*•·▪]|\d{1,2}[.)]|\(?[a-z]\))\s/i;
 
 /**
@@ -14,7 +14,7 @@ const LIST_MARKER = /^\s*(?:[-*•·▪]|\d{1,2}[.)]|\(?[a-z]\))\s/i;
  */
 export function windowEnd(text: string, from: number, limit: number): number {
   let end = from;
-  for (let lines = 0; lines < 3; lines++) {
+  for (let lines = 0; lines < 4; lines++) {
     let nl = text.indexOf('\n', end);
     if (nl === -1 || nl > limit) nl = limit;
     end = nl;
@@ -23,12 +23,14 @@ export function windowEnd(text: string, from: number, limit: number): number {
     const trimmed = next.replace(/^[ \t]+/, '');
     const label = /^(?:sig|directions?|instructions?|dose|dosing|take)\s*:/i.test(trimmed);
     if (!label && (trimmed === '' || next.startsWith('\n') || LIST_MARKER.test(next) || /^[A-Z][A-Za-z ]{1,30}:/.test(trimmed))) break;
-    if (!label && !SIG_START.test(trimmed)) break;
+    // A wrapped instruction goes on in lower case ("1 tablet\norally once a day") or with a sig word.
+    if (!label && !SIG_START.test(trimmed) && !/^[a-z]/.test(trimmed)) break;
     // The next drug is on that line: the line is its instruction, not a continuation of this one.
     const nextNl = text.indexOf('\n', end + 1);
     if (nextNl === -1 ? limit < text.length : limit < nextNl) break;
     end += 1;
   }
+  end = clauseEnd(text, from, end);
   const slice = text.slice(from, end);
   const sentence = /[.!?]\s+(?=[A-Z][a-z]+)/g;
   let m: RegExpExecArray | null;
@@ -40,6 +42,19 @@ export function windowEnd(text: string, from: number, limit: number): number {
     return from + m.index + 1;
   }
   return end;
+}
+
+/**
+ * A conjunction that opens a new clause with its own subject ("q.h.s. and his INR will be checked
+ * on Monday", "daily but she stopped it") ends the instruction; "and at night", "and 2 tabs" do not.
+ */
+const CLAUSE_BREAK = /(?:,\s*|\s+)(?:and|but|as|so|while|because|although)\s+(?=(?:his|her|their|its|he|she|they|we|i|you|the patient|patient|pt|this|that|which|who|will|was|were|is|are|has|have|had|labs?|inr|bloods?|recheck|monitor)(?![a-z]))/gi;
+
+function clauseEnd(text: string, from: number, end: number): number {
+  if (end - from < 8) return end;
+  CLAUSE_BREAK.lastIndex = 0;
+  const m = CLAUSE_BREAK.exec(text.slice(from, end));
+  return m ? from + m.index : end;
 }
 
 /** Start of the line that holds `pos`. */

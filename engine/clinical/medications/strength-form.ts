@@ -16,9 +16,18 @@ const UNIT_NORMAL: Record<string, string> = { mgs: 'mg', milligram: 'mg', millig
 const PER_NORMAL: Record<string, string> = { ml: 'mL', l: 'L', act: 'actuation', actuation: 'actuation', dose: 'dose',
   spray: 'spray', puff: 'puff', hr: 'hr', h: 'hr', tab: 'tablet', g: 'g', kg: 'kg' };
 
+/**
+ * OCR reads of digits inside numbers, length-preserving so spans stay valid: a letter O/o or l/I
+ * right after a digit and before another digit or a unit ("1O mg", "2l0 mg") is the digit 0/1.
+ */
+export function repairOcrDigits(s: string): string {
+  if (!/\d[OoIl]/.test(s)) return s;
+  return s.replace(/(?<=\d)[OoIl]+(?=\d|\.\d|\s?(?:mg|mcg|ml|mL|g|units?|%)(?![A-Za-z]))/g, (x) => x.replace(/[Oo]/g, '0').replace(/[Il]/g, '1'));
+}
+
 /** Parses a strength at `from` in `text` (leading spaces, colon, comma or "(" allowed). */
 export function parseStrength(text: string, from: number): Parsed | null {
-  const m = STRENGTH.exec(text.slice(from, from + 60));
+  const m = STRENGTH.exec(repairOcrDigits(text.slice(from, from + 60)));
   if (!m) return null;
   const raw = m[1]!;
   const unit = UNIT_NORMAL[m[4]!.toLowerCase()] ?? m[4]!;
@@ -45,11 +54,13 @@ const FORMS: Array<[RegExp, string, string | null]> = [
   [/^(?:rectal\s)?suppositor(?:y|ies)|^supp(?![a-z])/i, 'suppository', 'rectal'],
   [/^(?:vaginal\s)?(?:pessary|pessaries)/i, 'pessary', 'vaginal'],
   [/^(?:vaginal\s)cream/i, 'vaginal cream', 'vaginal'],
-  [/^(?:topical\s)?(?:cream|ointment|oint|gel|lotion|foam)/i, 'topical', 'topical'],
+  // Topical forms keep their own name (as RxNorm's "Topical Cream"/"Topical Ointment" do); "topical" is the route.
+  [/^(?:topical\s)?(cream|ointment|oint|gel|lotion|foam)/i, '$1', 'topical'],
   [/^sublingual\s(?:tablet|tab|spray|film)s?|^sl\s(?:tab|tablet)s?/i, 'sublingual tablet', 'sublingual'],
   [/^(?:(?:er|xr|xl|sr|cr|la|dr|ec|ir|mr|odt|chewable|extended[- ]release|delayed[- ]release|sustained[- ]release|enteric[- ]coated|modified[- ]release|dispersible|film[- ]coated)\s)?(?:tablets?|tabs?|caplets?)(?:\s(?:er|xr|xl|sr|cr|dr|ec))?/i, 'tablet', null],
   [/^(?:(?:er|xr|xl|sr|cr|dr|ec|extended[- ]release|delayed[- ]release)\s)?(?:capsules?|caps?)(?![a-z])/i, 'capsule', null],
-  [/^(?:oral\s)?(?:solution|soln|suspension|susp|syrup|elixir|liquid|oral\sliquid)/i, 'oral liquid', null],
+  // Oral liquids keep the written kind (RxNorm "Oral Suspension", "Oral Solution"); "liquid" alone stays generic.
+  [/^(?:oral\s)?(suspension|susp|solution|soln|syrup|elixir|liquid)/i, '$1', null],
   [/^(?:injection|inj|injectable|vial|pen|prefilled\spen|flexpen|kwikpen|solostar|syringe|auto-?injector)/i, 'injection', null],
   [/^(?:powder|sachet|granules)/i, 'powder', null],
   [/^(?:spray)/i, 'spray', null],
@@ -57,7 +68,11 @@ const FORMS: Array<[RegExp, string, string | null]> = [
   [/^(?:lozenge|troche)s?/i, 'lozenge', 'oral'],
 ];
 
-const DEVICE_FORMS = new Set(['inhaler', 'nasal spray', 'patch', 'topical', 'ophthalmic solution', 'otic solution']);
+/** Canonical names of forms captured by a `$1` entry above. */
+const CAPTURED_FORM: Record<string, string> = { cream: 'cream', ointment: 'ointment', oint: 'ointment', gel: 'gel', lotion: 'lotion', foam: 'foam',
+  suspension: 'suspension', susp: 'suspension', solution: 'solution', soln: 'solution', syrup: 'syrup', elixir: 'elixir', liquid: 'oral liquid' };
+
+const DEVICE_FORMS = new Set(['inhaler', 'nasal spray', 'patch', 'cream', 'ointment', 'gel', 'lotion', 'foam', 'ophthalmic solution', 'otic solution']);
 
 /** Parses a dose form at `from` (after optional spaces/commas). Returns the form and the route it names. */
 export function parseForm(text: string, from: number): (Parsed & { route: string | null }) | null {
@@ -70,9 +85,10 @@ export function parseForm(text: string, from: number): (Parsed & { route: string
   for (const [re, form, route] of FORMS) {
     const m = re.exec(s);
     if (m && !/[A-Za-z0-9]/.test(s[m[0].length] ?? '')) {
-      if (skippedNumber && !DEVICE_FORMS.has(form)) return null;
+      const value = form === '$1' ? CAPTURED_FORM[m[1]!.toLowerCase()]! : form;
+      if (skippedNumber && !DEVICE_FORMS.has(value)) return null;
       const start = from + lead;
-      return { value: form, span: { start, end: start + m[0].length }, end: start + m[0].length, route };
+      return { value, span: { start, end: start + m[0].length }, end: start + m[0].length, route };
     }
   }
   return null;

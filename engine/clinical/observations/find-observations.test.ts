@@ -46,3 +46,24 @@ describe('observations', () => {
     expect(x).toMatchObject({ text: 'HR 88', unit: '/min' });
   });
 });
+
+describe('observations: several readings of one test', () => {
+  it('reads further readings listed after the first', () => {
+    expect(obs('BP 140/90 (left arm), 136/88 (right arm)').map((o) => o.value)).toEqual([140, 90, 136, 88]);
+    expect(obs('K 3.1, 3.4 mmol/L').map((o) => [o.code, o.value])).toEqual([['2823-3', 3.1], ['2823-3', 3.4]]);
+  });
+
+  it('reads an earlier value in parentheses with its own date', () => {
+    const o = obs('Creatinine 1.4 mg/dL (previously 1.1 mg/dL on 02/03/2024)');
+    expect(o.map((x) => [x.code, x.value, x.date])).toEqual([['2160-0', 1.4, null], ['2160-0', 1.1, '2024-02-03']]);
+  });
+
+  it('reads the corrected reading when the first statement is taken back', () => {
+    expect(obs('Temp felt high? Corrected to 38.2 C').map((o) => o.value)).toEqual([38.2]);
+    expect(obs('Pulse was irregular; actually 88 bpm').map((o) => o.value)).toEqual([88]);
+  });
+
+  it('does not read a number followed by a word as another reading', () => {
+    expect(obs('Glucose 110, 2 hours after lunch').map((o) => o.value)).toEqual([110]);
+  });
+});

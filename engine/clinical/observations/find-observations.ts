@@ -50,18 +50,26 @@ export function findObservations(text: string, tokens: Token[], now?: Date): Obs
       }
     }
     VALUE_RE.lastIndex = m.end;
-    const v = VALUE_RE.exec(text);
+    let v = VALUE_RE.exec(text);
+    // The value must follow the name closely (connectors only; CONNECTOR never crosses a line).
+    if (v && v[0].search(/[<>≤≥\d]/) > 28) v = null;
+    // "BP was 140/90? No - recorded as 150/95": the corrected reading, later on the same line.
+    if (!v?.groups?.v1) { CORRECTION_RE.lastIndex = m.end; v = CORRECTION_RE.exec(text); }
     if (!v?.groups?.v1) continue;
     const g = v.groups;
-    // The value must follow the name closely (connectors only; CONNECTOR never crosses a line).
-    if (v[0].search(/[<>≤≥\d]/) > 28) continue;
     const end = v.index + v[0].length;
     const v1 = Number(g.v1);
     const v2 = g.v2 === undefined ? null : Number(g.v2);
     if (concept.code === 'BP') {
       if (v2 === null) continue;
-      push(out, text, '8480-6', 'Systolic blood pressure', v1, 'mm[Hg]', m.start, end, now, 0.92, 50, 300);
-      push(out, text, '8462-4', 'Diastolic blood pressure', v2, 'mm[Hg]', m.start, end, now, 0.92, 20, 200);
+      pushBp(out, text, v1, v2, m.start, end, now);
+      // "BP: 118/76 (sitting), 102/64 (standing)": further readings listed after the first.
+      for (let k = 0, from = end; k < 4; k++) {
+        const more = nextReading(text, from);
+        if (!more || more.v2 === null) break;
+        pushBp(out, text, more.v1, more.v2, more.start, more.end, now);
+        from = more.end;
+      }
       continue;
     }
     // "HbA1c 7.2/..." is not a ratio; for scores "24/30" the numerator is the score.
@@ -72,8 +80,40 @@ export function findObservations(text: string, tokens: Token[], now?: Date): Obs
     const code = resolved.code;
     const c = vocab.byCode.get(code) ?? concept;
     push(out, text, code, c.display, v1, resolved.unit, m.start, trimEnd(text, m.start, spanEnd), now, 0.9, c.min, c.max);
+    // "HbA1c 8.2% (was 7.6% in January)", "K 3.1, 3.4": earlier or repeated values of the same test.
+    for (let k = 0, from = end; k < 4; k++) {
+      const more = nextReading(text, from);
+      if (!more || more.v2 !== null) break;
+      const u = more.unit ? toUcum(more.unit) : null;
+      // The same test again: the same unit, or a unit stated on only one of the two values.
+      if (u !== raw && u !== null && raw !== null) break;
+      if (u === null && raw === null && !more.previous && more.v1 >= 1000) break;
+      push(out, text, code, c.display, more.v1, resolved.unit, more.start, more.end, now, 0.85, c.min, c.max);
+      from = more.end;
+    }
   }
   return out;
+}
+
+const CORRECTION_RE = new RegExp(String.raw`[^\n.]{0,60}?(?:recorded as|corrected to|amended to|should (?:read|be)|actually|correction:?|re-?checked(?: at)?|repeat(?:ed)?(?: reading)?:?)[ \t]*${VALUE}${UNIT}`, 'iy');
+/** A further reading right after a value: ", 102/64", "; 3.4 mmol/L", or "(was 7.6%", "(previously 7.6%". */
+const NEXT_RE = new RegExp(String.raw`(?:[ \t]*(?:\([^()\n]{1,24}\)|(?:on[ \t]+)?\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|today|yesterday|now|this morning))?[ \t]*(?:(?<sep>[,;]|and)|\([ \t]*(?<prev>was|previously|prev|prior|from|down from|up from|last|before|compared (?:to|with)))[ \t]*(?:and[ \t]+)?(?:then[ \t]+)?${VALUE}${UNIT}`, 'iyd');
+
+function nextReading(text: string, from: number): { v1: number; v2: number | null; unit: string | null; previous: boolean; start: number; end: number } | null {
+  NEXT_RE.lastIndex = from;
+  const n = NEXT_RE.exec(text);
+  const g = n?.groups;
+  if (!n || !g?.v1) return null;
+  const end = n.index + n[0].length;
+  const start = (n.indices?.groups?.cmp ?? n.indices?.groups?.v1)?.[0] ?? n.index;
+  // A bare number followed by a word ("110, 2 hours after food") is not a second reading.
+  if (!g.unit && g.prev === undefined && /^[ \t]*[A-Za-z]/.test(text.slice(end, end + 3))) return null;
+  return { v1: Number(g.v1), v2: g.v2 === undefined ? null : Number(g.v2), unit: g.unit ?? null, previous: g.prev !== undefined, start, end };
+}
+
+function pushBp(out: Observation[], text: string, sys: number, dia: number, start: number, end: number, now?: Date): void {
+  push(out, text, '8480-6', 'Systolic blood pressure', sys, 'mm[Hg]', start, end, now, 0.92, 50, 300);
+  push(out, text, '8462-4', 'Diastolic blood pressure', dia, 'mm[Hg]', start, end, now, 0.92, 20, 200);
 }
 
 function trimEnd(text: string, start: number, end: number): number {

@@ -25,3 +25,22 @@ describe('findPrescriber', () => {
     expect(t.slice(p.span.start, p.span.end)).toBe(p.text);
   });
 });
+
+describe('findPrescriber: who signed, not who was mentioned', () => {
+  it('does not take a referred-to, copied or consulted doctor as the prescriber', () => {
+    expect(findPrescriber('Plan: refer to neurology (Dr. Okafor) for EMG.')).toBeNull();
+    expect(findPrescriber('Seen by Dr Murphy in clinic today.')).toBeNull();
+    expect(findPrescriber('Case discussed with the on-call Dr Singh.\nSigned: Dr. Helen Ward')?.name).toBe('Helen Ward');
+  });
+
+  it('reads "LAST, FIRST MD" signatures, in capitals too', () => {
+    expect(findPrescriber('Electronically signed by GARCIA, MARIA L MD on 01/02/2024')?.name).toBe('Maria L. Garcia');
+    expect(findPrescriber('Signed: Okafor, Chidi, DO')?.name).toBe('Chidi Okafor');
+    expect(findPrescriber('Smith, MD, FACP')?.name).toBe('Smith');
+  });
+
+  it('takes the name after a closing line, not the job title under it', () => {
+    expect(findPrescriber('Kind regards,\nDr J. Mensah\nConsultant Nephrologist')?.name).toBe('J. Mensah');
+    expect(findPrescriber('Yours sincerely,\nDr Priya Raman\nSpecialty Registrar')?.name).toBe('Priya Raman');
+  });
+});

@@ -179,5 +179,7 @@ function scanRoute(c: Claims, phase: Phase): void {
     phase.route ??= { name, span };
     return true;
   });
-  if (!phase.route && weak && !phase.dose?.unit?.impliedRoute) phase.route = weak;
+  const implied = phase.dose?.unit?.impliedRoute;
+  // A weak phrase that agrees with the dose unit ("2 puffs inh") still names the route.
+  if (!phase.route && weak && (!implied || implied === (weak as { name: string }).name)) phase.route = weak;
 }

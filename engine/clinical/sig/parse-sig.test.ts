@@ -110,3 +110,29 @@ describe('parseSig FHIR Dosage', () => {
     expect(text.slice(r.spans.route!.start, r.spans.route!.end)).toBe('PO');
   });
 });
+
+describe('parseSig: separators, OCR, UK ON and second doses', () => {
+  it('drops separators before the instruction from Dosage.text', () => {
+    expect(parseSig(', 2 tabs tds').dosage[0]!.text).toBe('2 tabs tds');
+    expect(parseSig(' - apply bd').dosage[0]!.text).toBe('apply bd');
+  });
+
+  it('repairs OCR letters in numbers and in bid/tid/qid', () => {
+    expect(parseSig('2O mg tlD')).toMatchObject({ dose: '20 mg', frequency: 'TID' });
+    expect(parseSig('1 tab BlD')).toMatchObject({ dose: '1 tablet', frequency: 'BID' });
+    expect(parseSig('1 cap qld')).toMatchObject({ frequency: 'QID' });
+  });
+
+  it('reads ON as at night only as the whole instruction or right after a dose', () => {
+    expect(parseSig('ON').frequency).toBe('QHS');
+    expect(parseSig('2 tabs ON').frequency).toBe('QHS');
+    expect(parseSig('take on an empty stomach').frequency).toBeNull();
+  });
+
+  it('keeps a schedule with no dose apart from a second dose joined by "and"', () => {
+    const r = parseSig('on Tue and Sat and 1 mg all other days');
+    expect(r.dose).toBeNull();
+    expect(r.frequency).toBe('2 times a week');
+    expect(r.dosage).toHaveLength(2);
+  });
+});

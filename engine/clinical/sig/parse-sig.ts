@@ -55,6 +55,23 @@ function mapSigChar(c: number): string | null {
   return c === 9 || c === 10 || c === 13 || c === 124 || c === 0xa0 ? ' ' : null;
 }
 
+/**
+ * Length-preserving repair of OCR confusions in sigs: "1o mg" → "10 mg" (letter o between a digit
+ * and a digit/unit), "bld"/"8id"/"b1d" → "bid", "tld" → "tid", "qld" → "qid" as whole words.
+ */
+export function repairOcr(lower: string): string {
+  let s = lower;
+  if (/\d[ol]/.test(s)) s = s.replace(/(?<=\d)[ol]+(?=\d|\.\d|\s?(?:mg|mcg|ml|g|units?)(?![a-z]))/g, (x) => x.replace(/o/g, '0').replace(/l/g, '1'));
+  if (/(?:[b8][l1]|8i|[tq][l1])d/.test(s)) s = s.replace(/(?<![a-z0-9.])(?:[b8][l1]|8i)d(?![a-z0-9])/g, 'bid').replace(/(?<![a-z0-9.])([tq])[l1]d(?![a-z0-9])/g, '$1id');
+  // UK "ON" (omni nocte) only where a frequency stands: the whole instruction, or right after a dose
+  // at its end ("40mg ON", table cell "ON"); never the English word "on". Read as "qn", same length.
+  const on = ON_NOCTE.exec(s);
+  if (on) s = `${s.slice(0, on.index + on[1]!.length)}qn${s.slice(on.index + on[1]!.length + 2)}`;
+  return s;
+}
+
+const ON_NOCTE = /^(\s*(?:\d+(?:\.\d+)?\s?(?:mg|mcg|g|ml|units?|tabs?|tablets?|caps?|capsules?|puffs?)?\s+)?)on\.?\s*$/;
+
 const LOWER = Array.from({ length: 26 }, (_, k) => String.fromCharCode(97 + k));
 
 const EMPTY: SigResult = Object.freeze({
@@ -65,9 +82,10 @@ const EMPTY: SigResult = Object.freeze({
 /** Parses a dose instruction. Never throws; text with nothing recognisable yields one Dosage holding the text. */
 export function parseSig(text: string): SigResult {
   if (typeof text !== 'string') return { ...EMPTY, spans: {} };
-  const verbatim = text.trim();
+  // Dosage.text never starts with a separator left over from the line (", 1 tab PO BID").
+  const verbatim = text.trim().replace(/^[,;:\u2013\u2014-]+\s*/, '');
   if (verbatim === '') return { ...EMPTY, spans: {} };
-  const lower = normaliseSig(text.length > MAX_SIG_CHARS ? text.slice(0, MAX_SIG_CHARS) : text);
+  const lower = repairOcr(normaliseSig(text.length > MAX_SIG_CHARS ? text.slice(0, MAX_SIG_CHARS) : text));
   const phases = splitPhases(lower).map(([s, e]) => parsePhase(lower.slice(s, e), s)).filter(hasContent);
   if (phases.length === 0) phases.push(parsePhase(lower, 0));
   inherit(phases);
@@ -96,8 +114,23 @@ function splitPhases(lower: string): Array<[number, number]> {
   for (const [s, e] of cuts) { pieces.push([from, s]); from = e; }
   pieces.push([from, lower.length]);
   const out: Array<[number, number]> = [];
-  for (const [s, e] of pieces) out.push(...splitTaperList(lower, s, e));
+  for (const [s, e] of pieces) for (const [a, b] of splitSecondDose(lower, s, e)) out.push(...splitTaperList(lower, a, b));
   return out.filter(([s, e]) => e > s);
+}
+
+const SECOND_DOSE = /\s*(?:,\s*)?(?:and|&)\s+(?=\d+(?:\.\d+)?\s?(?:mg|mcg|g|units?|tabs?|tablets?|caps?|capsules?)(?![a-z]))/g;
+
+/**
+ * "on Mon, Wed, Fri and 2.5 mg all other days": a schedule with no dose of its own (the dose is
+ * the strength before it) joined to a second dose is two regimens; the first keeps the strength.
+ */
+function splitSecondDose(lower: string, s: number, e: number): Array<[number, number]> {
+  const seg = lower.slice(s, e);
+  if (!/and|&/.test(seg)) return [[s, e]];
+  SECOND_DOSE.lastIndex = 0;
+  const m = SECOND_DOSE.exec(seg);
+  if (!m || /\d/.test(seg.slice(0, m.index)) || !/[a-z]{2}/.test(seg.slice(0, m.index))) return [[s, e]];
+  return [[s, s + m.index], [s + m.index + m[0].length, e]];
 }
 
 const STEP_END = /[,;]\s*(?=\d|(?:one|two|three|four|half|take)(?![a-z]))/g;
