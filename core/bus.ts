@@ -72,7 +72,8 @@ export async function connectBus(options: ConnectBusOptions): Promise<Bus> {
     noAsyncTraces: true,
   });
   const js = jetstream(nc);
-  const jsm = await jetstreamManager(nc);
+  // No API check at connect: engines run against servers without JetStream; users of jsm fail clearly.
+  const jsm = await jetstreamManager(nc, { checkAPI: false });
   const log = options.log;
   const subs: Subscription[] = [];
 

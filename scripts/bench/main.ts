@@ -31,4 +31,5 @@ for (const name of names) {
   }
   process.stderr.write(`bench ${name}: ${Math.round(performance.now() - t0)} ms\n`);
 }
-process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+// Model runtimes and OCR worker pools keep handles open; the report is complete, so leave.
+process.stdout.write(`${JSON.stringify(out, null, 2)}\n`, () => process.exit(0));
