@@ -110,17 +110,19 @@ export const GenerateRequestSchema = z.object({
 });
 export type GenerateRequest = z.infer<typeof GenerateRequestSchema>;
 
+/** A finished generation: what the HTTP route returns and the stream's `done` frame carries. */
+export const GenerateResultSchema = z.object({
+  model_id: z.string(),
+  text: z.string(),
+  json: z.unknown().optional(),
+  finish_reason: z.enum(['stop', 'length']),
+  usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number() }),
+  tokens_per_s: z.number().nullable(),
+});
+
 export const GenerateFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('token'), text: z.string() }),
-  z.object({
-    type: z.literal('done'),
-    model_id: z.string(),
-    text: z.string(),
-    json: z.unknown().optional(),
-    finish_reason: z.enum(['stop', 'length']),
-    usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number() }),
-    tokens_per_s: z.number().nullable(),
-  }),
+  GenerateResultSchema.extend({ type: z.literal('done') }),
   z.object({ type: z.literal('error'), error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }) }),
 ]);
 export type GenerateFrame = z.infer<typeof GenerateFrameSchema>;

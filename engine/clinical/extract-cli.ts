@@ -8,18 +8,10 @@
 import { readFile } from 'node:fs/promises';
 import type { CliIo } from './cli-io.js';
 import { extractClinical } from './extract.js';
+import { decodeStrict as decode, runJsonl } from './jsonl-cli.js';
 
 const USAGE = 'usage: wardclerk extract [--file NOTE.txt] | wardclerk extract --jsonl < notes.jsonl\n';
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-function decode(bytes: Uint8Array): string | null {
-  try {
-    return decoder.decode(bytes);
-  } catch {
-    return null;
-  }
-}
 
 /** Runs the extract command; resolves to the process exit code. */
 export async function runExtract(args: string[], io: CliIo): Promise<number> {
@@ -37,7 +29,7 @@ export async function runExtract(args: string[], io: CliIo): Promise<number> {
     else { io.stderr.write(`unknown argument ${a.startsWith('--') ? a : '(positional)'}\n${USAGE}`); return 2; }
   }
   if (jsonl && file !== null) { io.stderr.write(`--jsonl reads stdin; it cannot be combined with --file\n${USAGE}`); return 2; }
-  if (jsonl) return runJsonl(io);
+  if (jsonl) return runJsonl(io, (text) => extractClinical(text));
   let bytes: Uint8Array;
   if (file !== null) {
     try {
@@ -61,56 +53,4 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array));
   return Buffer.concat(chunks);
-}
-
-/** Yields raw lines (without the newline) so each line's UTF-8 can be checked on its own. */
-async function* byteLines(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
-  let pending = Buffer.alloc(0);
-  for await (const chunk of stream) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
-    pending = pending.length === 0 ? buf : Buffer.concat([pending, buf]);
-    let nl = pending.indexOf(10);
-    while (nl >= 0) {
-      yield pending.subarray(0, nl);
-      pending = pending.subarray(nl + 1);
-      nl = pending.indexOf(10);
-    }
-  }
-  if (pending.length > 0) yield pending;
-}
-
-type Line = { ok: true; id: unknown; text: string } | { ok: false; id: unknown; code: string; message: string };
-
-function parseLine(raw: Buffer): Line {
-  const line = decode(raw);
-  if (line === null) return { ok: false, id: null, code: 'INVALID_UTF8', message: 'line is not valid UTF-8' };
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return { ok: false, id: null, code: 'INVALID_JSON', message: 'line is not valid JSON' };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, id: null, code: 'VALIDATION_FAILED', message: 'line must be a JSON object with "id" and "text"' };
-  }
-  const { id = null, text } = value as { id?: unknown; text?: unknown };
-  if (typeof text !== 'string') return { ok: false, id, code: 'VALIDATION_FAILED', message: '"text" must be a string' };
-  if (text.trim() === '') return { ok: false, id, code: 'EMPTY_TEXT', message: '"text" is empty' };
-  return { ok: true, id, text };
-}
-
-async function runJsonl(io: CliIo): Promise<number> {
-  let failed = false;
-  for await (const raw of byteLines(io.stdin)) {
-    const trimmed = raw.length > 0 && raw[raw.length - 1] === 13 ? raw.subarray(0, raw.length - 1) : raw;
-    if (trimmed.toString('latin1').trim() === '') continue;
-    const r = parseLine(trimmed);
-    if (r.ok) {
-      io.stdout.write(`${JSON.stringify({ id: r.id, ...extractClinical(r.text) })}\n`);
-    } else {
-      failed = true;
-      io.stdout.write(`${JSON.stringify({ id: r.id, error: { code: r.code, message: r.message } })}\n`);
-    }
-  }
-  return failed ? 1 : 0;
 }

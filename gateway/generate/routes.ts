@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
-import { ChatMessageSchema, GenerateRequestSchema } from '../../core/contracts.js';
+import { ChatMessageSchema, GenerateRequestSchema, GenerateResultSchema } from '../../core/contracts.js';
 import { WardClerkError, isWardClerkError } from '../../core/errors.js';
 import { requireAuth, requireClient } from '../auth/middleware.js';
 import type { AppEnv } from '../http/app-env.js';
@@ -27,16 +27,7 @@ const GenerateBody = z
   })
   .openapi('GenerateInput');
 
-const GenerateResult = z
-  .object({
-    model_id: z.string(),
-    text: z.string(),
-    json: z.unknown().optional(),
-    finish_reason: z.enum(['stop', 'length']),
-    usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number() }),
-    tokens_per_s: z.number().nullable(),
-  })
-  .openapi('GenerateResult');
+const GenerateResult = GenerateResultSchema;
 
 function result(done: DoneFrame) {
   const { type: _type, ...rest } = done;
