@@ -4,9 +4,8 @@
  * larger files from disk (WardClerk TSV, or CMS ICD-10-CM "order" / "codes" release files) with
  * `loadConditionVocabulary(paths)` and `useConditionVocabulary(v)`, with no code changes.
  */
-import { readFileSync } from 'node:fs';
-import { WardClerkError } from '../../../core/errors.js';
 import { PhraseTrie } from '../text/phrase-trie.js';
+import { readVocabFiles } from '../vocab/read-vocab-files.js';
 
 export interface ConditionConcept {
   /** ICD-10-CM code with its dot ("E11.9"), or "-" for a blocked phrase. */
@@ -87,16 +86,7 @@ function parseLine(line: string): { code: string; display: string; synonyms: str
  */
 export function loadConditionVocabulary(paths: string[] = [], options: { includeBuiltin?: boolean } = {}): ConditionVocabulary {
   const vocab = emptyConditionVocabulary();
-  const sources: Array<string | URL> = [...(options.includeBuiltin === false ? [] : [BUILTIN]), ...paths];
-  for (const [i, src] of sources.entries()) {
-    let text: string;
-    try {
-      text = readFileSync(src, 'utf8');
-    } catch (cause) {
-      throw new WardClerkError('CONFIG_INVALID', 'condition vocabulary file could not be read', { details: { index: i, path: String(src) }, cause });
-    }
-    addConditionEntries(vocab, text);
-  }
+  readVocabFiles('condition', BUILTIN, paths, options.includeBuiltin !== false, (text) => addConditionEntries(vocab, text));
   return vocab;
 }
 

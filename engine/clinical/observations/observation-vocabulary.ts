@@ -4,9 +4,8 @@
  * `engine/clinical/vocab/loinc.tsv`; more files can be added from disk with
  * `loadObservationVocabulary(paths)` + `useObservationVocabulary(v)`.
  */
-import { readFileSync } from 'node:fs';
-import { WardClerkError } from '../../../core/errors.js';
 import { PhraseTrie } from '../text/phrase-trie.js';
+import { readVocabFiles } from '../vocab/read-vocab-files.js';
 
 export interface ObservationConcept {
   /** LOINC code, or "BP" for the systolic/diastolic pair. */
@@ -53,16 +52,7 @@ export function addObservationEntries(vocab: ObservationVocabulary, text: string
 /** Builds a vocabulary from the built-in file plus `paths` (earlier files win on shared phrases). */
 export function loadObservationVocabulary(paths: string[] = [], options: { includeBuiltin?: boolean } = {}): ObservationVocabulary {
   const vocab: ObservationVocabulary = { trie: new PhraseTrie(), byCode: new Map() };
-  const sources: Array<string | URL> = [...(options.includeBuiltin === false ? [] : [BUILTIN]), ...paths];
-  for (const [i, src] of sources.entries()) {
-    let text: string;
-    try {
-      text = readFileSync(src, 'utf8');
-    } catch (cause) {
-      throw new WardClerkError('CONFIG_INVALID', 'observation vocabulary file could not be read', { details: { index: i, path: String(src) }, cause });
-    }
-    addObservationEntries(vocab, text);
-  }
+  readVocabFiles('observation', BUILTIN, paths, options.includeBuiltin !== false, (text) => addObservationEntries(vocab, text));
   return vocab;
 }
 
