@@ -1,7 +1,9 @@
 /**
- * When to restart a crashed child: exponential backoff, reset by a run that lasted long enough,
- * and a give-up after too many fast crashes in a row (a role that dies on start would otherwise
- * spin forever and hide the error in a scrolling log).
+ * When to restart a crashed child: exponential backoff, capped, reset by a run that lasted long
+ * enough — and never a give-up. A role that keeps dying is restarted at the capped delay for as
+ * long as it takes (a hospital's appliance must not turn one bad role into a full outage); after
+ * `crashLoopAfter` fast crashes in a row it is reported as crash-looping so the state is loud in
+ * the log, /readyz and /metrics instead of hidden in a restart loop.
  */
 export interface RestartPolicyOptions {
   /** First delay; doubled per consecutive fast crash. */
@@ -9,18 +11,23 @@ export interface RestartPolicyOptions {
   maxDelayMs: number;
   /** A run shorter than this counts as a fast crash. */
   fastCrashMs: number;
-  /** Give up after this many consecutive fast crashes. */
-  maxFastCrashes: number;
+  /** After this many consecutive fast crashes the child is reported as crash-looping. */
+  crashLoopAfter: number;
 }
 
 export const DEFAULT_RESTART_POLICY: RestartPolicyOptions = {
   initialDelayMs: 250,
   maxDelayMs: 15_000,
   fastCrashMs: 10_000,
-  maxFastCrashes: 5,
+  crashLoopAfter: 5,
 };
 
-export type RestartDecision = { restart: true; delayMs: number } | { restart: false; fastCrashes: number };
+export interface RestartDecision {
+  delayMs: number;
+  /** Consecutive fast crashes, this one included. */
+  fastCrashes: number;
+  crashLooping: boolean;
+}
 
 /** Tracks one child's crash history. */
 export class RestartPolicy {
@@ -32,8 +39,8 @@ export class RestartPolicy {
   onCrash(uptimeMs: number): RestartDecision {
     if (uptimeMs >= this.options.fastCrashMs) this.fastCrashes = 0;
     this.fastCrashes += 1;
-    if (this.fastCrashes > this.options.maxFastCrashes) return { restart: false, fastCrashes: this.fastCrashes };
-    const delayMs = Math.min(this.options.maxDelayMs, this.options.initialDelayMs * 2 ** (this.fastCrashes - 1));
-    return { restart: true, delayMs };
+    // 2 ** n overflows to Infinity for a long loop; Math.min keeps the cap.
+    const delayMs = Math.min(this.options.maxDelayMs, this.options.initialDelayMs * 2 ** Math.min(this.fastCrashes - 1, 30));
+    return { delayMs, fastCrashes: this.fastCrashes, crashLooping: this.fastCrashes > this.options.crashLoopAfter };
   }
 }

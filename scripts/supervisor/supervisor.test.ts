@@ -13,6 +13,7 @@ import { isAlive } from './process-group.js';
 import type { Role } from './role-child.js';
 import { startSupervisor, type Supervisor, type SupervisorOptions } from './supervisor.js';
 import { processesMentioning } from './testing/orphans.js';
+import { SupervisorStateSchema } from '../../core/supervisor-state.js';
 
 const STAND_IN = fileURLToPath(new URL('./testing/stand-in-role.mjs', import.meta.url));
 
@@ -46,7 +47,7 @@ function options(modes: Partial<Record<Role, string>> = {}, extra: Partial<Super
     logger: createLogger({ level: 'silent', role: 'supervisor' }),
     readyTimeoutMs: 10_000,
     stopGraceMs: 3_000,
-    restartPolicy: { initialDelayMs: 20, maxDelayMs: 100, fastCrashMs: 60_000, maxFastCrashes: 3 },
+    restartPolicy: { initialDelayMs: 20, maxDelayMs: 100, fastCrashMs: 60_000, crashLoopAfter: 3 },
     ...extra,
     out,
   };
@@ -162,13 +163,41 @@ describe('startSupervisor (with stand-in roles and a real nats-server)', () => {
     await nc.close();
   });
 
-  it('gives up after repeated fast crashes: stops everything and exits 1', async () => {
+  it('never gives up on a crash-looping role: keeps restarting it, keeps the others running, reports it in state.json', async () => {
     const sup = await startSupervisor(config(), options({ worker: 'crash-after-ready' }));
     running = sup;
-    expect(await sup.done).toBe(1);
+    const { gateway, engine } = sup.pids();
+    const stateFile = join(dir, 'data', 'run', 'state.json');
+    // Far past the old give-up point (3 fast crashes): still restarting, and saying so.
+    await until(async () => ((await events()).filter((l) => l.startsWith('start worker')).length >= 8 ? true : undefined), '8 worker starts');
+    const state = SupervisorStateSchema.parse(JSON.parse(await readFile(stateFile, 'utf8')));
+    expect(state.supervisor_pid).toBe(process.pid);
+    expect(state.processes.worker).toMatchObject({ crash_looping: true });
+    expect(state.processes.worker!.restarts).toBeGreaterThanOrEqual(7);
+    expect(state.processes.worker!.last_exit).toMatchObject({ code: 3 });
+    expect(state.processes.gateway).toMatchObject({ state: 'running', pid: gateway, restarts: 0, crash_looping: false });
+    expect(state.processes.engine).toMatchObject({ state: 'running', pid: engine });
+    expect(isAlive(gateway!) && isAlive(engine!)).toBe(true);
+    expect((await stat(stateFile)).mode & 0o777).toBe(0o600);
+
+    expect(await sup.stop()).toBe(0);
     running = undefined;
-    expect((await events()).filter((l) => l.startsWith('start worker')).length).toBe(4); // first run + 3 restarts
     expect(processesMentioning(dir)).toEqual([]);
+    expect(existsSync(stateFile)).toBe(false);
+  });
+
+  it('refuses a second supervisor on a data dir in use (DATA_DIR_IN_USE naming the holder) and leaves the first running', async () => {
+    const first = await startSupervisor(config(), options());
+    running = first;
+    const pids = first.pids();
+    const err = await startSupervisor(config(), options()).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'DATA_DIR_IN_USE', details: { pid: process.pid } });
+    expect((err as Error).message).toContain('in use');
+    expect(first.pids()).toEqual(pids);
+    for (const pid of Object.values(pids)) expect(isAlive(pid!)).toBe(true);
+    await first.stop();
+    // Released on stop: the next start takes the data dir.
+    running = await startSupervisor(config(), options());
   });
 
   it('SIGKILLs a role that ignores SIGTERM after the grace period', async () => {

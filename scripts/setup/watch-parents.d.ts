@@ -1,0 +1,3 @@
+/** Types for watch-parents.js. */
+export declare function launchingAncestors(): number[];
+export declare function watchParents(onGone: () => void, intervalMs?: number): () => void;
