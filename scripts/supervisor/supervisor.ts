@@ -1,9 +1,11 @@
 /**
  * The all-in-one supervisor behind `wardclerk start` / `npm start`: master key, nats-server
  * (unless NATS_URL is set), then gateway, engine and worker as separate processes, each waited
- * on for readiness. Restarts a crashed child with backoff and gives up (stopping everything, exit
- * 1) after repeated fast crashes. Stops in reverse order (worker, engine, gateway, nats-server):
- * SIGTERM, then SIGKILL after a grace period, to each child's whole process group.
+ * on for readiness. Holds an OS lock on the data dir, so a second appliance on it refuses to
+ * start. Restarts a crashed child with capped backoff for as long as it takes, never stopping the
+ * healthy ones, and reports every child's state in the log and `<data>/run/state.json` (read by
+ * the gateway's /readyz and /metrics). Stops in reverse order (worker, engine, gateway,
+ * nats-server): SIGTERM, then SIGKILL after a grace period, to each child's whole process group.
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -12,6 +14,10 @@ import type { Config } from '../../core/config.js';
 import { deriveKey, initCrypto } from '../../core/crypto.js';
 import { createLogger, type Logger } from '../../core/logger.js';
 import { loadOrCreateMasterKey } from '../../core/master-key.js';
+import { supervisorStateFile } from '../../core/supervisor-state.js';
+import { watchParents } from '../setup/watch-parents.js';
+import { lockDataDir } from './data-dir-lock.js';
+import { ProcessStates } from './process-states.js';
 import { renderBanner } from './banner.js';
 import type { NatsProcess } from './nats-process.js';
 import { removePidFile, stopStaleFromPidFile, writePidFile } from './pid-file.js';
@@ -69,6 +75,9 @@ export async function startSupervisor(config: Config, options: SupervisorOptions
 
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   await mkdir(runDir, { recursive: true, mode: 0o700 });
+  // Throws DATA_DIR_IN_USE while another supervisor runs here; only then are pid files stale.
+  const lock = await lockDataDir(config.dataDir);
+  const states = new ProcessStates(supervisorStateFile(config.dataDir), logger);
   // Leftovers of a supervisor that was killed without cleaning up hold locks and ports.
   for (const name of [...roles].reverse().concat('nats-server' as never)) {
     const stale = await stopStaleFromPidFile(pidFile(name), graceMs);
@@ -94,11 +103,15 @@ export async function startSupervisor(config: Config, options: SupervisorOptions
       clearTimeout(slot.timer);
       await slot.pending?.catch(() => undefined);
       if (slot.proc) {
+        states.update(slot.name, { state: 'stopping' });
         const info = await slot.proc.stop(graceMs);
         logger.info({ process: slot.name, pid: slot.proc.pid, code: info.code, signal: info.signal }, 'stopped');
       }
+      states.update(slot.name, { state: 'stopped', pid: null, restart_at: null });
       await removePidFile(pidFile(slot.name));
     }
+    await states.remove();
+    await lock.release();
     resolveDone(code);
     return done;
   };
@@ -108,30 +121,38 @@ export async function startSupervisor(config: Config, options: SupervisorOptions
    * `slot.pending` so a shutdown that begins meanwhile waits for it and then stops what it started.
    */
   const supervise = async (slot: Slot, launch: () => Promise<RoleChild | NatsProcess>, policy: RestartPolicy): Promise<void> => {
+    states.update(slot.name, { state: 'starting', restart_at: null });
     const launching = launch();
     slot.pending = launching;
     const proc = await launching;
     slot.pending = undefined;
     slot.proc = proc;
     await writePidFile(pidFile(slot.name), proc.pid, proc.argv);
+    states.update(slot.name, { state: 'running', pid: proc.pid });
     const startedAt = Date.now();
     void proc.exited.then((info: ExitInfo) => {
       if (stopping || slot.proc !== proc) return;
       slot.proc = undefined;
       signalGroup(proc.pid, 'SIGKILL'); // whatever the crashed process had started goes with it
       logger.warn({ process: slot.name, code: info.code, signal: info.signal }, 'exited unexpectedly');
+      states.update(slot.name, { pid: null, last_exit: { code: info.code, signal: info.signal, at: new Date().toISOString() } });
       scheduleRestart(slot, launch, policy, Date.now() - startedAt);
     });
   };
 
   const scheduleRestart = (slot: Slot, launch: () => Promise<RoleChild | NatsProcess>, policy: RestartPolicy, uptimeMs: number): void => {
     const decision = policy.onCrash(uptimeMs);
-    if (!decision.restart) {
-      logger.error({ process: slot.name, fast_crashes: decision.fastCrashes }, 'crashed repeatedly right after starting; giving up and stopping everything');
-      void shutdown(1);
-      return;
+    const restarts = (states.snapshot().processes[slot.name]?.restarts ?? 0) + 1;
+    states.update(slot.name, {
+      state: 'restarting', restarts, crash_looping: decision.crashLooping,
+      restart_at: new Date(Date.now() + decision.delayMs).toISOString(),
+    });
+    if (decision.crashLooping) {
+      // Loud, but not fatal: the other roles keep serving, and this one comes back once fixed.
+      logger.error({ process: slot.name, fast_crashes: decision.fastCrashes, restart_in_ms: decision.delayMs }, 'crash-looping: keeps exiting right after starting; restarting at the capped delay');
+    } else {
+      logger.warn({ process: slot.name, restart_in_ms: decision.delayMs }, 'restarting');
     }
-    logger.warn({ process: slot.name, restart_in_ms: decision.delayMs }, 'restarting');
     slot.timer = setTimeout(() => {
       if (stopping) return;
       supervise(slot, launch, policy).catch((error: unknown) => {
@@ -218,6 +239,8 @@ export async function runSupervisor(config: Config, options: SupervisorOptions =
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
+  // Orphaned (npm or the start script killed without passing the signal on): stop everything.
+  const stopWatching = watchParents(onSignal);
   try {
     const supervisor = await startSupervisor(config, { ...options, signal: controller.signal });
     return await supervisor.done;
@@ -228,6 +251,7 @@ export async function runSupervisor(config: Config, options: SupervisorOptions =
     if (typeof output === 'string' && output) process.stderr.write(`--- last output ---\n${output}\n`);
     return 1;
   } finally {
+    stopWatching();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
