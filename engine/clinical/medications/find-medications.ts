@@ -91,6 +91,11 @@ function find(text: string, vocab: DrugVocab, matcher: DrugMatcher): Medication[
       if (f && f.end <= limit) { form = f; cursor = f.end; continue; }
       break;
     }
+    if (!strength) {
+      const bare = bareStrength(text, cursor, limit, men.entry.name);
+      if (bare) { strength = bare; cursor = bare.span.end; }
+    }
+    if (!form) form = prefixForm(before, ls);
     // The instruction starts after separators ("500 mg tablet, 1 tab …"): Dosage.text and spans begin at a word.
     const lead = /^[ \t,;:\u2013\u2014-]+/.exec(text.slice(cursor, Math.min(limit, cursor + 12)));
     const sigStart = cursor + (lead ? lead[0].length : 0);
@@ -101,6 +106,54 @@ function find(text: string, vocab: DrugVocab, matcher: DrugMatcher): Medication[
     meds.push(buildMedication({ text, mention: men, strength, form, sigStart, sigEnd: end, before, beforeStart: ls, status }));
   }
   return meds;
+}
+
+/**
+ * A bare number right after a brand ("Pan 40", "Dolo-650", "Augmentin 625 1-0-1") is its strength
+ * in mg: an integer of 5 or more, a decimal ("Amlong 2.5"), or any number followed by a slot
+ * pattern. Small integers stay doses ("metformin 1 bid"); insulins count in units.
+ */
+const BARE_STRENGTH = /^[ \t]*-?[ \t]*(\d{1,4}(?:\.\d{1,3})?)(?![\d.\/%-]|\s?-\s?\d|\s?x\s?\d|[a-z])/i;
+const AFTER_BARE = /^\s*(?:[\d½¼¾](?:\.\d+)?\s?-\s?[\d½¼¾](?:\.\d+)?\s?-|$|[,;(]|(?:tab|cap|od|bd|tds|qds|hs|sos|bid|tid|qid|qd|daily|once|twice|at|in|after|before|with|x|for|morning|night|stat|prn|tabs?|caps?|tablets?|capsules?|po|orally)(?![a-z]))/i;
+
+function bareStrength(text: string, from: number, limit: number, name: string): { value: string; span: Span } | null {
+  if (/insulin/.test(name)) return null;
+  const m = BARE_STRENGTH.exec(text.slice(from, Math.min(limit, from + 24)));
+  if (!m) return null;
+  const after = text.slice(from + m[0].length, Math.min(limit, from + m[0].length + 16));
+  if (!AFTER_BARE.test(after)) return null;
+  const n = Number(m[1]);
+  const slotNext = /^\s*[\d½¼¾]/.test(after);
+  if (!(n > 0) || (!slotNext && Number.isInteger(n) && n < 5)) return null;
+  const start = from + m[0].length - m[1]!.length;
+  return { value: `${n} mg`, span: { start, end: from + m[0].length } };
+}
+
+/** Dose-form prefixes of hospital prescriptions: "Tab. Pan 40", "Cap Omez", "Syp. Crocin", "Inj. Monocef". */
+const PREFIX_FORM = /(?:^|[^A-Za-z])(tabs?|tablets?|caps?|capsules?|syp|syr|syrup|susp|inj|injection|oint|ointment|crm|cream|gel|lotion|drops?|gtt|e\/d|eye drops?|ear drops?|nasal spray|inh|inhaler|rotacaps?|neb|respules?|sachet|sach|pwd|powder|supp|lozenges?)\.?\s*$/i;
+const PREFIX_FORMS: Record<string, [string, string | null]> = {
+  tab: ['tablet', null], tabs: ['tablet', null], tablet: ['tablet', null], tablets: ['tablet', null],
+  cap: ['capsule', null], caps: ['capsule', null], capsule: ['capsule', null], capsules: ['capsule', null],
+  syp: ['syrup', null], syr: ['syrup', null], syrup: ['syrup', null], susp: ['suspension', null],
+  inj: ['injection', null], injection: ['injection', null],
+  oint: ['ointment', 'topical'], ointment: ['ointment', 'topical'], crm: ['cream', 'topical'], cream: ['cream', 'topical'],
+  gel: ['gel', 'topical'], lotion: ['lotion', 'topical'], drop: ['drops', null], drops: ['drops', null], gtt: ['drops', null],
+  'e/d': ['ophthalmic solution', 'ophthalmic'], 'eye drop': ['ophthalmic solution', 'ophthalmic'], 'eye drops': ['ophthalmic solution', 'ophthalmic'],
+  'ear drop': ['otic solution', 'otic'], 'ear drops': ['otic solution', 'otic'], 'nasal spray': ['nasal spray', 'nasal'],
+  inh: ['inhaler', 'inhaled'], inhaler: ['inhaler', 'inhaled'], rotacap: ['inhaler', 'inhaled'], rotacaps: ['inhaler', 'inhaled'],
+  neb: ['inhaler', 'inhaled'], respule: ['inhaler', 'inhaled'], respules: ['inhaler', 'inhaled'],
+  sachet: ['powder', null], sach: ['powder', null], pwd: ['powder', null], powder: ['powder', null],
+  supp: ['suppository', 'rectal'], lozenge: ['lozenge', 'oral'], lozenges: ['lozenge', 'oral'],
+};
+
+function prefixForm(before: string, beforeStart: number): { value: string; span: Span; route: string | null } | null {
+  const cut = Math.max(0, before.length - 40);
+  const m = PREFIX_FORM.exec(before.slice(cut));
+  if (!m) return null;
+  const hit = PREFIX_FORMS[m[1]!.toLowerCase().replace(/\s+/g, ' ')];
+  if (!hit) return null;
+  const start = beforeStart + cut + m.index + m[0].indexOf(m[1]!);
+  return { value: hit[0], span: { start, end: start + m[1]!.length }, route: hit[1] };
 }
 
 const RELEASE = /^[\s,)]*(?:ER|XR|XL|SR|CR|DR|EC|LA|ODT|IR|MR|CD|HCl|HFA|DS|OTC|tartrate|succinate|sodium|potassium|hydrochloride|besylate|maleate|citrate|mesylate|fumarate|calcium|magnesium)(?![A-Za-z0-9])/i;

@@ -7,6 +7,7 @@ import { formatNumber } from './numbers.js';
 import { canonicalFrequency, timingCode } from './frequency-table.js';
 import { routeConcept } from './routes.js';
 import type { Phase, TimeUnit } from './parse-phase.js';
+import type { SlotPattern } from './scan-slots.js';
 
 const UNIT_NAMES: Record<TimeUnit, [string, string]> = {
   s: ['second', 'seconds'], min: ['minute', 'minutes'], h: ['hour', 'hours'], d: ['day', 'days'],
@@ -26,8 +27,38 @@ function timeQuantity(value: number, unit: TimeUnit): Quantity {
 /** Normalised dose string of a phase ("1 tablet", "1-2 puffs", "5 mL"), or null. */
 export function doseString(p: Phase): string | null {
   if (!p.dose) return null;
+  if (p.slots && p.slots.slots.some((s) => s.value !== p.slots!.slots[0]!.value)) {
+    // Unequal slots ("2-0-1"): each slot's dose with its time, in order: "2 tablets morning, 1 tablet night".
+    return p.slots.slots.map((s) => `${formatDose(formatNumber(s.value), null, p.dose!.unit, s.value > 1)} ${SLOT_WORDS[s.when] ?? s.when.toLowerCase()}`).join(', ');
+  }
   const { low, high, unit } = p.dose;
   return formatDose(formatNumber(low), high === null ? null : formatNumber(high), unit, high !== null || low > 1);
+}
+
+const SLOT_WORDS: Record<string, string> = { MORN: 'morning', AFT: 'afternoon', EVE: 'evening', NIGHT: 'night' };
+
+/**
+ * Unequal slot doses ("2-0-1") as concurrent Dosage entries (one `sequence` shared by all, as FHIR
+ * reads equal sequence numbers as concurrent): each has its own `when` and dose, once a day.
+ */
+export function perSlot(d: Dosage, slots: SlotPattern, sequence: number): Dosage[] {
+  const repeat = d.timing?.repeat ?? {};
+  const meal = (repeat.when ?? []).filter((w) => !SLOT_WORDS[w]);
+  const unit = d.doseAndRate?.[0]?.doseQuantity;
+  return slots.slots.map((s) => {
+    const out: Dosage = { ...d, sequence };
+    const r: TimingRepeat = { ...repeat, frequency: 1, period: 1, periodUnit: 'd', when: [s.when, ...meal] };
+    out.timing = { repeat: r };
+    const code = timingCode(canonicalFrequency(r));
+    if (code) out.timing.code = code;
+    const q: Quantity = { ...(unit ?? {}), value: s.value };
+    if (unit?.unit && unit.code && /^\{/.test(unit.code)) {
+      const single = unit.code.slice(1, -1);
+      q.unit = s.value === 1 ? single : unit.unit.endsWith('s') ? unit.unit : `${single}s`;
+    }
+    out.doseAndRate = [{ doseQuantity: q }];
+    return out;
+  });
 }
 
 /** Normalised duration string ("7 days", "5-7 days", "3 doses", "until finished"), or null. */

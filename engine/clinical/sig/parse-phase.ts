@@ -10,6 +10,7 @@ import { doseUnit, SPOON_ML, type DoseUnit } from './dose-units.js';
 import * as P from './sig-patterns.js';
 import { scanTiming } from './scan-timing.js';
 import { scanAsNeeded } from './scan-as-needed.js';
+import { scanSlots, type SlotPattern } from './scan-slots.js';
 
 export type TimeUnit = 's' | 'min' | 'h' | 'd' | 'wk' | 'mo' | 'a';
 
@@ -31,6 +32,8 @@ export interface Phase {
   site: string | null;
   maxDose: PhaseMaxDose | null;
   asDirected: Span | null;
+  /** An Indian-style "1-0-1" pattern, when the phase has one. */
+  slots: SlotPattern | null;
 }
 
 /** Claimed-character bookkeeping for one phase, in phase-local offsets. */
@@ -72,7 +75,7 @@ export function parsePhase(lower: string, offset: number): Phase {
   const c = new Claims(lower, offset);
   const phase: Phase = {
     span: { start: offset, end: offset + lower.length }, dose: null, repeat: {}, frequencySpan: null, bounds: null,
-    count: null, untilFinished: null, asNeeded: null, reason: null, route: null, site: null, maxDose: null, asDirected: null,
+    count: null, untilFinished: null, asNeeded: null, reason: null, route: null, site: null, maxDose: null, asDirected: null, slots: null,
   };
   // Cheap substring guards skip scanners that cannot match: most sigs are a few words long and
   // this keeps the grammar at a few microseconds per instruction.
@@ -87,13 +90,31 @@ export function parsePhase(lower: string, offset: number): Phase {
     phase.maxDose = { value, unit: m[2] ? doseUnit(m[2]) : null, per, perUnit, span };
     return true;
   });
+  phase.slots = scanSlots(c);
   scanDuration(c, phase);
   scanAsNeeded(c, phase);
   scanSides(c, phase);
   scanTiming(c, phase);
+  if (phase.slots) applySlots(phase, phase.slots);
   scanDose(c, phase);
   scanRoute(c, phase);
   return phase;
+}
+
+const MEAL_RELATION = /^(?:AC|PC|C)$/;
+
+/**
+ * A slot pattern sets the dose (the first slot's; unequal slots become one Dosage per slot in
+ * parseSig) and a daily schedule with one `when` per non-zero slot; a meal relation written with
+ * it ("after food", "(AF)") is kept; any other frequency word ("1-0-1 BD") only repeats it.
+ */
+function applySlots(phase: Phase, p: SlotPattern): void {
+  const first = p.slots[0]!;
+  phase.dose = { low: first.value, high: null, unit: p.unit, span: p.span };
+  const meal = (phase.repeat.when ?? []).filter((w) => MEAL_RELATION.test(w));
+  phase.repeat = { frequency: p.slots.length, period: 1, periodUnit: 'd', when: [...p.slots.map((s) => s.when), ...meal] };
+  const f = phase.frequencySpan;
+  phase.frequencySpan = f ? { start: Math.min(f.start, p.span.start), end: Math.max(f.end, p.span.end) } : { ...p.span };
 }
 
 function scanDuration(c: Claims, phase: Phase): void {

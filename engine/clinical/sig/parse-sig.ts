@@ -7,7 +7,8 @@ import type { Span } from '../../../core/clinical/extraction.js';
 import type { Dosage } from '../../../core/clinical/fhir-dosage.js';
 import { parsePhase, type Phase } from './parse-phase.js';
 import { PHASE_SPLIT, DURATION, DURATION_UK, DURATION_COUNT } from './sig-patterns.js';
-import { buildDosage, doseString, durationString, frequencyString } from './build-dosage.js';
+import { buildDosage, doseString, durationString, frequencyString, perSlot } from './build-dosage.js';
+import { equalSlots } from './scan-slots.js';
 
 export interface SigResult {
   /** One entry per phase, in order; `sequence` set when there is more than one. */
@@ -91,7 +92,10 @@ export function parseSig(text: string): SigResult {
   inherit(phases);
   const asDirected = phases.some((p) => p.asDirected !== null);
   const multi = phases.length > 1;
-  const dosage = phases.map((p, i) => buildDosage(p, verbatim, multi ? i + 1 : null, asDirected));
+  const dosage = phases.flatMap((p, i) => {
+    const d = buildDosage(p, verbatim, multi ? i + 1 : null, asDirected);
+    return p.slots && !equalSlots(p.slots) ? perSlot(d, p.slots, i + 1) : [d];
+  });
   return summarise(phases, dosage, asDirected);
 }
 

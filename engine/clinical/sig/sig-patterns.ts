@@ -55,6 +55,9 @@ export const WHEN_PATTERNS: Array<[RegExp, string[], boolean]> = [
   // [pattern, when codes, implies "three times a day" when alone]
   [g(`${L}(?:before|with|after) (?:breakfast|lunch|dinner|supper|tea|the evening meal|evening meal)(?:(?:,| and| &| or|, and)+ (?:breakfast|lunch|dinner|supper|tea|the evening meal|evening meal))*${R}`), [], false],
   [g(`${L}(?:before (?:meals|food|eating|each meal|every meal|a meal)|a\\.c\\.?|ac|1/2 hr before meals)${R}`), ['AC'], true],
+  // Indian prescriptions: "(AF)" / "(BF)", "A/F" after / before food.
+  [g(`(?:\\(\\s?a\\.?\\s?f\\.?\\s?\\)|${L}a/f${R})`), ['PC'], false],
+  [g(`(?:\\(\\s?b\\.?\\s?f\\.?\\s?\\)|${L}b/f${R})`), ['AC'], false],
   [g(`${L}(?:after (?:meals|food|eating|each meal|every meal|a meal)|p\\.c\\.?|pc)${R}`), ['PC'], true],
   [g(`${L}(?:with (?:meals|each meal|every meal|food|a meal|meal|feeds)|at mealtimes?|with main meals?)${R}`), ['C'], true],
   [g(`${L}(?:q\\.?\\s?h\\.?\\s?s|at bed ?time|before bed(?:time)?|at hs|h\\.?s|bed ?time|at bedtime|before sleep|before going to bed|qhs)\\.?${R}`), ['HS'], false],

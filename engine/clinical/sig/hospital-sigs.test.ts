@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { DosageSchema } from '../../../core/clinical/fhir-dosage.js';
+import { validateTiming } from '../timing-invariants.js';
+import { parseSig } from './parse-sig.js';
+
+const valid = (text: string) => {
+  const r = parseSig(text);
+  for (const d of r.dosage) {
+    expect(DosageSchema.safeParse(d).success).toBe(true);
+    expect(validateTiming(d.timing ?? {})).toEqual([]);
+  }
+  return r;
+};
+
+describe('Indian-style slot patterns (morning-noon-night doses)', () => {
+  it.each([
+    ['1-0-1 x 5 days', { dose: '1', frequency: 'BID', duration: '5 days' }],
+    ['1-1-1 after food', { dose: '1', frequency: 'TID' }],
+    ['0-0-1', { frequency: 'QHS' }],
+    ['1-0-0 (BF)', { frequency: 'QAM' }],
+    ['0-1-0', { frequency: 'QD' }],
+    ['1-1-1-1', { frequency: 'QID' }],
+    ['1-0-0-1', { frequency: 'BID' }],
+    ['½-0-½', { dose: '0.5', frequency: 'BID' }],
+    ['1 - 0 - 1 for 7 days', { dose: '1', frequency: 'BID', duration: '7 days' }],
+    ['1–0–1 tab', { dose: '1 tablet', frequency: 'BID' }],
+  ])('%s', (text, expected) => {
+    expect(valid(text)).toMatchObject(expected);
+  });
+
+  it('puts one when code per non-zero slot and keeps the meal relation', () => {
+    const r = valid('1-0-1 (AF)');
+    expect(r.dosage).toHaveLength(1);
+    expect(r.dosage[0]!.timing!.repeat).toMatchObject({ frequency: 2, period: 1, periodUnit: 'd', when: ['MORN', 'NIGHT', 'PC'] });
+    expect(valid('1-1-1').dosage[0]!.timing!.repeat!.when).toEqual(['MORN', 'AFT', 'NIGHT']);
+    expect(valid('1-1-1-1').dosage[0]!.timing!.repeat!.when).toEqual(['MORN', 'AFT', 'EVE', 'NIGHT']);
+  });
+
+  it('gives unequal slots one concurrent Dosage per slot, each with its own dose', () => {
+    const r = valid('2-0-1 tab x 5 days');
+    expect(r.frequency).toBe('BID');
+    expect(r.dose).toBe('2 tablets morning, 1 tablet night');
+    expect(r.dosage).toHaveLength(2);
+    expect(r.dosage.map((d) => d.sequence)).toEqual([1, 1]);
+    expect(r.dosage.map((d) => d.timing!.repeat!.when)).toEqual([['MORN'], ['NIGHT']]);
+    expect(r.dosage.map((d) => d.doseAndRate![0]!.doseQuantity!.value)).toEqual([2, 1]);
+    expect(r.dosage[1]!.timing!.repeat!.boundsDuration).toMatchObject({ value: 5, code: 'd' });
+    const insulin = valid('10-0-8 units sc');
+    expect(insulin.dosage.map((d) => d.doseAndRate![0]!.doseQuantity)).toMatchObject([{ value: 10, code: '[iU]' }, { value: 8, code: '[iU]' }]);
+  });
+
+  it('is never a once-daily or a dose range, and leaves dates and real ranges alone', () => {
+    expect(valid('1-0-1').frequency).not.toBe('QD');
+    expect(valid('1-2 tablets')).toMatchObject({ dose: '1-2 tablets', frequency: null });
+    expect(valid('12-05-21').frequency).toBeNull();
+    expect(valid('seen 03-04-2024').frequency).toBeNull();
+  });
+
+  it('spans of the slot pattern point at it', () => {
+    const text = 'take 1-0-1 after food';
+    const r = valid(text);
+    expect(text.slice(r.spans.dose!.start, r.spans.dose!.end)).toBe('1-0-1');
+  });
+});
