@@ -17,6 +17,7 @@ const ENV = {
   WARDCLERK_DATA_DIR: { schema: z.string().min(1).default('./data'), help: 'a writable directory path' },
   WARDCLERK_PORT: { schema: port.default(8080), help: 'a TCP port, e.g. 8080' },
   WARDCLERK_HOST: { schema: z.string().min(1).default('0.0.0.0'), help: 'an address to listen on, e.g. 127.0.0.1' },
+  WARDCLERK_HTTP_HEADERS_TIMEOUT_MS: { schema: z.coerce.number().int().min(100).max(120000).default(10000), help: 'milliseconds a client may take to send request headers (slow-loris guard), 100–120000' },
   WARDCLERK_PUBLIC_URL: { schema: z.string().url().optional(), help: 'the URL clients use, e.g. https://wardclerk.hospital.local' },
   NATS_URL: { schema: z.string().min(1).optional(), help: 'a NATS server URL, e.g. nats://127.0.0.1:4222' },
   WARDCLERK_LOG_LEVEL: {
@@ -59,6 +60,8 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: string | undefined;
+  /** Longest wait for a request's headers (including WebSocket upgrades) before the socket is dropped. */
+  httpHeadersTimeoutMs: number;
   natsUrl: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   adminPassword: string | undefined;
@@ -104,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: read(env, 'WARDCLERK_PORT'),
     host: read(env, 'WARDCLERK_HOST'),
     publicUrl: read(env, 'WARDCLERK_PUBLIC_URL'),
+    httpHeadersTimeoutMs: read(env, 'WARDCLERK_HTTP_HEADERS_TIMEOUT_MS'),
     natsUrl: read(env, 'NATS_URL'),
     logLevel: read(env, 'WARDCLERK_LOG_LEVEL'),
     adminPassword: read(env, 'WARDCLERK_ADMIN_PASSWORD'),

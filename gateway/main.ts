@@ -26,6 +26,7 @@ import type { GatewayDeps } from './http/deps.js';
 import { createMetrics } from './metrics.js';
 import { openStore } from './store/store.js';
 import { attachWsHub } from './ws/hub.js';
+import { guardHttpServer, httpServerOptions, watchBusStatus } from './server-guards.js';
 
 export interface RunGatewayOptions {
   /** Defaults to a pino logger at config.logLevel on stdout; tests pass one that captures lines. */
@@ -66,9 +67,12 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
     },
   };
   const app = createApp(deps);
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: httpServerOptions(config.httpHeadersTimeoutMs) }, () => resolve(s as Server));
+    s.once('error', reject); // e.g. EADDRINUSE: a clear startup failure, not an uncaught 'error'
   });
+  guardHttpServer(server as Server, log);
+  watchBusStatus(bus.nc, log);
   const hub = attachWsHub(server, { tokens, nc: bus.nc, log, generate: { idleTimeoutMs: config.engineTimeoutMs } });
   const port = (server.address() as AddressInfo).port;
   const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;

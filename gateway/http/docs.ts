@@ -4,6 +4,8 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from './app-env.js';
+import { registerHealthDocs } from '../health/health-docs.js';
+import { registerWsDocs } from '../ws/ws-docs.js';
 
 const DOCS_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>WardClerk API</title>
@@ -42,6 +44,8 @@ fetch('/api/v1/openapi.json').then(r=>r.json()).then(doc=>{
 </script></body></html>`;
 
 export function registerDocs(app: OpenAPIHono<AppEnv>): void {
+  registerWsDocs(app.openAPIRegistry);
+  registerHealthDocs(app.openAPIRegistry);
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',
     info: {

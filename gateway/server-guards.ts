@@ -1,0 +1,62 @@
+/**
+ * Server-level guards of the gateway process: nothing a client sends, and no connection state the
+ * bus reports, may end the process. HTTP parse errors and socket resets get a plain answer or a
+ * quiet close; headers that trickle in (slow-loris) are cut off; the listener's own errors and
+ * the NATS connection's status changes are logged with codes only (never payloads).
+ */
+import type { Server, ServerOptions } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Logger } from '../core/logger.js';
+
+/** Node HTTP server options: short header deadline, checked often enough to enforce it. */
+export function httpServerOptions(headersTimeoutMs: number): ServerOptions {
+  return {
+    headersTimeout: headersTimeoutMs,
+    // A whole request (headers and body, e.g. a 25 MB document) must arrive within this.
+    requestTimeout: Math.max(120_000, headersTimeoutMs + 1000),
+    // Node checks the two deadlines above on this interval (30 s by default).
+    connectionsCheckingInterval: Math.min(1000, headersTimeoutMs),
+    keepAliveTimeout: 5000,
+  };
+}
+
+const STATUS_FOR: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+};
+
+/** Answers a client error (bad request line, headers too large, timeout) and closes that socket. */
+function onClientError(err: Error & { code?: string }, socket: Duplex, log: Logger): void {
+  log.debug({ code: err.code }, 'http client error');
+  // Reset by the peer, or a response already under way: nothing sensible can be written.
+  if (err.code === 'ECONNRESET' || !socket.writable || (socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
+    socket.destroy();
+    return;
+  }
+  const status = STATUS_FOR[err.code ?? ''] ?? '400 Bad Request';
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  setTimeout(() => socket.destroy(), 2000).unref();
+}
+
+/** Installs the listeners that keep a bad client or a broken socket from ending the process. */
+export function guardHttpServer(server: Server, log: Logger): void {
+  server.on('clientError', (err, socket) => onClientError(err, socket, log));
+  server.on('error', (err: NodeJS.ErrnoException) => log.error({ code: err.code }, 'http server error'));
+  // Per-connection errors before the HTTP parser has the socket (TLS terminators, resets).
+  server.on('connection', (socket) => socket.on('error', () => socket.destroy()));
+}
+
+/** Logs the NATS connection's status changes (disconnect, reconnect, errors) for as long as it lives. */
+export function watchBusStatus(nc: NatsConnection, log: Logger): void {
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === 'ping' || s.type === 'reconnecting') continue;
+      const level = s.type === 'reconnect' ? 'info' : 'warn';
+      log[level]({ nats_status: s.type, ...('error' in s && s.error ? { code: (s.error as { code?: string }).code ?? (s.error as Error).name } : {}) }, 'nats connection status');
+    }
+  })().catch(() => undefined);
+  void nc.closed().then((err) => {
+    if (err) log.error({ code: (err as { code?: string }).code ?? err.name }, 'nats connection closed with an error');
+  });
+}
