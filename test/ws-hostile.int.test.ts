@@ -93,6 +93,19 @@ const HOSTILE: Array<[string, FrameSpec]> = [
   ['close frame with a 1-byte body', { opcode: 0x8, payload: Buffer.from([0x03]) }],
 ];
 
+describe('the OpenAPI document', () => {
+  it('lists /api/v1/ws with every frame, and /healthz, /readyz, /metrics', async () => {
+    const doc = (await call(`${gateway.url}/api/v1/openapi.json`)).body;
+    for (const p of ['/api/v1/ws', '/healthz', '/readyz', '/metrics']) expect(doc.paths[p]?.get, p).toBeDefined();
+    const ws = doc.paths['/api/v1/ws'].get;
+    const frames = ws['x-websocket-frames'];
+    expect(frames.client.map((f: any) => f.type).sort()).toEqual(['auth', 'cancel', 'generate', 'ping']);
+    expect(frames.server.map((f: any) => f.type).sort()).toEqual(['done', 'error', 'event', 'pong', 'ready', 'token']);
+    for (const f of [...frames.client, ...frames.server]) expect(f.schema.properties.type.const).toBe(f.type);
+    for (const t of ['auth', 'ping', 'generate', 'cancel', 'ready', 'pong', 'event', 'token', 'done', 'error']) expect(ws.description).toContain(`\`${t}\``);
+  });
+});
+
 describe('hostile WebSocket frames on /api/v1/ws', () => {
   for (const authenticated of [false, true]) {
     for (const [name, spec] of HOSTILE) {
