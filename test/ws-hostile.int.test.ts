@@ -4,10 +4,12 @@
  * client frames, a 100 MB frame header, trickled (slow-loris) upgrades and a per-IP flood. After
  * each, the same gateway process is alive and still serves /healthz and a valid WebSocket client.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveKey, initCrypto } from '../core/crypto.js';
@@ -92,6 +94,30 @@ const HOSTILE: Array<[string, FrameSpec]> = [
   ['invalid UTF-8 in a text frame', { opcode: 0x1, payload: Buffer.from([0xc3, 0x28, 0xff]) }],
   ['close frame with a 1-byte body', { opcode: 0x8, payload: Buffer.from([0x03]) }],
 ];
+
+describe("the README's WebSocket example", () => {
+  it('runs on Node 20 with the ws package: ready, then the pong to its ping', async () => {
+    const readme = await readFile(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+    const block = /```js\n(\/\/ ws-events\.mjs\n[\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    // Under node_modules/ so that `import 'ws'` resolves as it does in a checkout; ignored by git.
+    const dir = fileURLToPath(new URL('../node_modules/.cache/wardclerk-readme/', import.meta.url));
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, `ws-events-${process.pid}.mjs`);
+    await writeFile(file, block!);
+    const child = spawn(process.execPath, [file], { env: { ...process.env, BASE: gateway.url!, TOKEN: client.token }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    try {
+      await expect.poll(() => out, { timeout: 10_000 }).toContain('{"type":"pong","id":"hello"}');
+      expect(out).toContain('"type":"ready"');
+    } finally {
+      child.kill();
+      await rm(file, { force: true });
+    }
+  });
+});
 
 describe('the OpenAPI document', () => {
   it('lists /api/v1/ws with every frame, and /healthz, /readyz, /metrics', async () => {
