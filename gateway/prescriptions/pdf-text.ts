@@ -1,7 +1,7 @@
 /**
  * Text layer of an uploaded PDF via unpdf (a maintained pdf.js build for servers). A file that is
- * not a PDF is INVALID_PDF; a PDF without a text layer (a scan) is OCR_NOT_AVAILABLE until the
- * inference engine's OCR handles it.
+ * not a PDF is INVALID_PDF; a PDF whose text layer holds no real text (a scan, or a scan with an
+ * empty or junk layer) is OCR_NOT_AVAILABLE, which the intake answers by OCR of the pages.
  */
 import { extractText, getDocumentProxy } from 'unpdf';
 import { WardClerkError } from '../../core/errors.js';
@@ -31,10 +31,28 @@ export async function pdfText(bytes: Uint8Array): Promise<{ text: string; pages:
   } catch (e) {
     throw new WardClerkError('INVALID_PDF', 'The PDF could not be read', { cause: e });
   }
-  if (text.replace(/\s+/g, '').length < 3) {
-    throw new WardClerkError('OCR_NOT_AVAILABLE', 'This PDF has no text layer (a scan); OCR of scanned documents arrives with the inference engine', {
+  if (!hasRealText(text)) {
+    // Callers with an OCR engine read the pages instead (intake.ts); without one this is the answer.
+    throw new WardClerkError('OCR_NOT_AVAILABLE', 'This PDF has no usable text layer (a scan) and no OCR engine is available', {
       details: { pages },
     });
   }
   return { text, pages };
+}
+
+const LETTER = /\p{L}/gu;
+const WORD = /\p{L}{3,}/u;
+/** Words scanners and converters stamp on image-only pages. */
+const LEFTOVERS = /\b(?:page|pages|of|scan|scanned|image|document|copy|confidential)\b/giu;
+
+/**
+ * Whether a text layer holds real text rather than what scanners and converters leave behind:
+ * nothing, whitespace, zero-width or control characters, page numbers ("Page 1 of 2"), rules of
+ * dots or dashes. Real text keeps at least 5 letters and a word of 3 or more once those are gone;
+ * below that the pages are OCRed (a prescription as short as "Tab. Pan 40 1-0-1" still counts).
+ */
+export function hasRealText(text: string): boolean {
+  const rest = text.replace(LEFTOVERS, ' ');
+  const letters = rest.match(LETTER)?.length ?? 0;
+  return letters >= 5 && WORD.test(rest);
 }
