@@ -26,9 +26,10 @@ function parentOf(pid) {
 
 /** @param {number} pid */
 function isNpm(pid) {
+  // npm and npx both run scripts through a shell they wait on; either is the launcher to watch.
   try {
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return argv.slice(0, 2).some((a) => basename(a) === 'npm' || basename(a) === 'npm-cli.js');
+    return argv.slice(0, 2).some((a) => ['npm', 'npx', 'npm-cli.js', 'npx-cli.js'].includes(basename(a)));
   } catch {
     return false;
   }
