@@ -2,10 +2,17 @@
  * `npm run eval`: scores the rules extractor on the gold set (test/fixtures/clinical/*.jsonl) and
  * prints the report as JSON (per-field precision/recall/F1, per-tag F1, thresholds). Always exits
  * 0; the gold-set test (engine/clinical/gold-set.test.ts) is what enforces the thresholds.
- * `--failures` also lists the snippet ids and fields that were not perfect.
+ * `--failures` also lists the snippet ids and fields that were not perfect; `--files blind2` scores
+ * only the files whose names start with that prefix (comma-separated), `--exclude` leaves some out;
+ * `by_file` in the report breaks every field down per file.
  */
 import { runEval } from './eval/run-eval.js';
 
-const report = runEval();
+// `--files blind2,notes` scores only files whose names start with one of the prefixes; `--exclude x` leaves some out.
+const listArg = (flag: string): string[] | undefined => {
+  const i = process.argv.indexOf(flag);
+  return i === -1 ? undefined : (process.argv[i + 1] ?? '').split(',').filter(Boolean);
+};
+const report = runEval({ files: listArg('--files'), exclude: listArg('--exclude') });
 const { failures, ...rest } = report;
 process.stdout.write(`${JSON.stringify(process.argv.includes('--failures') ? report : { ...rest, imperfect_cases: failures.length }, null, 2)}\n`);

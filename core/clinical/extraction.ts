@@ -5,7 +5,7 @@
  * `confidence` in [0, 1]; sub-fields carry their own spans in `spans`.
  */
 import { z } from 'zod';
-import { CodeableConceptSchema, CodingSchema, DosageSchema } from './fhir-dosage.js';
+import { CodeableConceptSchema, CodingSchema, DosageSchema, QuantitySchema } from './fhir-dosage.js';
 
 export const SpanSchema = z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative() });
 export type Span = z.infer<typeof SpanSchema>;
@@ -41,6 +41,17 @@ export const DiseaseSchema = z.object({
 });
 export type Disease = z.infer<typeof DiseaseSchema>;
 
+export const MEDICATION_STATUSES = ['new', 'continued', 'changed', 'held', 'stopped', 'past'] as const;
+export type MedicationStatus = (typeof MEDICATION_STATUSES)[number];
+
+/** FHIR R4 `MedicationRequest.dispenseRequest` (the elements WardClerk produces). */
+export const DispenseRequestSchema = z.object({
+  quantity: QuantitySchema.optional(),
+  numberOfRepeatsAllowed: z.number().int().nonnegative().optional(),
+  expectedSupplyDuration: QuantitySchema.optional(),
+}).strict();
+export type DispenseRequest = z.infer<typeof DispenseRequestSchema>;
+
 export const MEDICATION_FIELDS = ['name', 'strength', 'form', 'route', 'dose', 'frequency', 'duration', 'as_needed'] as const;
 
 export const MedicationSchema = z.object({
@@ -64,7 +75,12 @@ export const MedicationSchema = z.object({
   duration: z.string().nullable(),
   as_needed: z.boolean(),
   as_needed_reason: z.string().nullable(),
-  status: z.enum(['new', 'continued', 'stopped', 'changed']).nullable(),
+  /**
+   * Status from context: new (started), continued, changed (dose or schedule), held (paused, to be
+   * resumed), stopped, past (tried before, not current: "tried Claritin", "failed metformin").
+   * A superset of the original four values, so stored records stay valid.
+   */
+  status: z.enum(MEDICATION_STATUSES).nullable(),
   /** Verbatim dose instruction, also in each Dosage.text. */
   sig: z.string().nullable(),
   /** FHIR R4 Dosage entries, ordered (`sequence`) for phased and tapering instructions. */
@@ -72,6 +88,14 @@ export const MedicationSchema = z.object({
   span: SpanSchema,
   /** Spans of individual fields, keyed by field name (name, strength, form, route, dose, frequency, duration, as_needed). */
   spans: z.record(z.string(), SpanSchema),
+  /** Every mention of this drug in the note (the first is `span`'s name); absent in older records. */
+  mentions: z.array(SpanSchema).optional(),
+  /** Number of units to dispense ("Disp #20", "Qty: 30", "Supply: 28 tablets"); absent or null when not stated. */
+  dispense_quantity: z.number().nonnegative().nullable().optional(),
+  /** Refills (repeats) allowed ("Refills: 2", "RF x2", "no refills" = 0); absent or null when not stated. */
+  refills: z.number().int().nonnegative().nullable().optional(),
+  /** FHIR R4 MedicationRequest.dispenseRequest; absent or null when nothing is stated. */
+  dispense_request: DispenseRequestSchema.nullable().optional(),
   confidence: z.number().min(0).max(1),
 });
 export type Medication = z.infer<typeof MedicationSchema>;

@@ -69,7 +69,9 @@ function withSectionStatus(m: Medication, sections: Section[]): Medication {
   if (!section) return m;
   const title = section.title.toLowerCase();
   let status: Medication['status'] = null;
-  if (/stop|discontinu|ceased|held/.test(title)) status = 'stopped';
+  if (/hold|held|withh[eo]ld|pause/.test(title)) status = 'held';
+  else if (/previous|past med|prior med|tried/.test(title)) status = 'past';
+  else if (/stop|discontinu|ceased/.test(title)) status = 'stopped';
   else if (/chang|adjust/.test(title)) status = 'changed';
   else if (section.kind === 'medications_new') status = 'new';
   else if (section.kind === 'medications_current' || section.kind === 'medications_discharge') status = 'continued';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { THRESHOLDS, runEval } from '../../scripts/eval/run-eval.js';
 
 describe('gold set (test/fixtures/clinical)', () => {
-  const report = runEval();
+  // blind2-* is a held-out set the engine is not tuned on; the lead scores it with `npm run eval -- --files blind2`.
+  const report = runEval({ exclude: ['blind2'] });
 
   it('has more than 200 annotated snippets', () => {
     expect(report.cases).toBeGreaterThan(200);

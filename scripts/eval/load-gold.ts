@@ -18,6 +18,9 @@ const GoldMedication = z.object({
   frequency: z.string().nullable().optional(),
   duration: z.string().nullable().optional(),
   as_needed: z.boolean().optional(),
+  status: z.enum(['new', 'continued', 'changed', 'held', 'stopped', 'past']).nullable().optional(),
+  dispense_quantity: z.number().nullable().optional(),
+  refills: z.number().nullable().optional(),
 }).passthrough();
 
 export const GoldCaseSchema = z.object({
@@ -32,16 +35,19 @@ export const GoldCaseSchema = z.object({
     sections: z.array(z.object({ kind: z.string() })).optional(),
   }),
 });
-export type GoldCase = z.infer<typeof GoldCaseSchema>;
+export type GoldCase = z.infer<typeof GoldCaseSchema> & { /** File the case came from (set by loadGold). */ file?: string };
 export type GoldMedication = z.infer<typeof GoldMedication>;
 
 /** The gold-set folder of this checkout. */
 export const GOLD_DIR = new URL('../../test/fixtures/clinical/', import.meta.url);
 
-/** Reads and validates every `*.jsonl` file in `dir`, sorted by file name. */
-export function loadGold(dir: URL | string = GOLD_DIR): { files: string[]; cases: GoldCase[] } {
+/**
+ * Reads and validates every `*.jsonl` file in `dir`, sorted by file name; `prefixes` keeps only
+ * files whose name starts with one of them ("blind2" → blind2-*.jsonl). Each case records its file.
+ */
+export function loadGold(dir: URL | string = GOLD_DIR, prefixes: string[] = []): { files: string[]; cases: GoldCase[] } {
   const root = typeof dir === 'string' ? dir : dir.pathname;
-  const files = readdirSync(root).filter((f) => f.endsWith('.jsonl')).sort();
+  const files = readdirSync(root).filter((f) => f.endsWith('.jsonl') && (prefixes.length === 0 || prefixes.some((p) => f.startsWith(p)))).sort();
   const cases: GoldCase[] = [];
   for (const f of files) {
     const lines = readFileSync(join(root, f), 'utf8').split('\n');
@@ -55,7 +61,7 @@ export function loadGold(dir: URL | string = GOLD_DIR): { files: string[]; cases
       }
       const r = GoldCaseSchema.safeParse(parsed);
       if (!r.success) throw new WardClerkError('VALIDATION_FAILED', 'gold-set line does not match the format', { details: { file: f, line: i + 1, issues: r.error.issues.slice(0, 3) } });
-      cases.push(r.data);
+      cases.push({ ...r.data, file: f });
     });
   }
   return { files, cases };

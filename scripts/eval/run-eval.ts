@@ -4,6 +4,7 @@
  * thresholds with pass/fail.
  */
 import { extractClinical } from '../../engine/clinical/extract.js';
+import { sameDrugName } from '../../engine/clinical/medications/score-medications.js';
 import type { Extraction } from '../../core/clinical/extraction.js';
 import { type GoldCase, type GoldMedication, loadGold } from './load-gold.js';
 import {
@@ -12,6 +13,9 @@ import {
 } from './score.js';
 
 export const DOSAGE_FIELDS = ['strength', 'form', 'route', 'dose', 'frequency', 'duration', 'as_needed'] as const;
+
+/** Fields of the newer annotation format, scored only in snippets whose gold uses them. */
+export const STATUS_FIELDS = ['status', 'dispense_quantity', 'refills'] as const;
 
 export const THRESHOLDS = {
   'medication.name': 0.97,
@@ -37,9 +41,13 @@ function addA(b: Bucket, field: string, a: Accuracy): void {
   cur.correct += a.correct; cur.total += a.total;
 }
 
-function sameMed(g: GoldMedication, p: Extraction['medications'][number]): boolean {
+/**
+ * Pairs a gold and a found medication: by RxCUI when both have one, else by name (see
+ * sameDrugName: combinations as ingredient sets, a kept salt pairs with its bare ingredient).
+ */
+export function sameMed(g: GoldMedication, p: { name: string; rxcui: string | null }): boolean {
   if (g.rxcui && p.rxcui) return g.rxcui === p.rxcui;
-  return g.name.toLowerCase() === p.name.toLowerCase();
+  return sameDrugName(g.name, p.name);
 }
 
 /** Scores one case into the given buckets. */
@@ -54,6 +62,15 @@ export function scoreCase(c: GoldCase, x: Extraction, buckets: Bucket[]): void {
       for (const [g, p] of r.pairs) if (f in g) addTally(t, scoreField(g[f], p[f]));
       for (const g of r.goldOnly) if (f in g) addTally(t, scoreField(g[f], undefined));
       for (const p of r.predOnly) addTally(t, scoreField(undefined, p[f]));
+      each((b) => addT(b, `medication.${f}`, t));
+    }
+    for (const f of STATUS_FIELDS) {
+      if (!e.medications.some((g) => f in g)) continue;
+      const t = tally();
+      const get = (p: Extraction['medications'][number]): unknown => p[f] ?? null;
+      for (const [g, p] of r.pairs) if (f in g) addTally(t, scoreField(g[f], get(p)));
+      for (const g of r.goldOnly) if (f in g) addTally(t, scoreField(g[f], undefined));
+      for (const p of r.predOnly) addTally(t, scoreField(undefined, get(p)));
       each((b) => addT(b, `medication.${f}`, t));
     }
   }
@@ -83,21 +100,33 @@ export interface EvalReport {
   files: string[];
   fields: Record<string, unknown>;
   tags: Record<string, Record<string, number>>;
+  /** F1 (or accuracy) per field for each file, keyed by file name without `.jsonl`. */
+  by_file: Record<string, Record<string, number>>;
   thresholds: Record<string, { target: number; value: number | null; pass: boolean }>;
   failures: Array<{ id: string; field: string }>;
 }
 
-/** Runs the whole gold set. */
-export function runEval(): EvalReport {
-  const { files, cases } = loadGold();
+/**
+ * Runs the gold set, or only the files whose names start with one of `options.files` ("blind2"),
+ * leaving out those that start with one of `options.exclude`.
+ */
+export function runEval(options: { files?: string[]; exclude?: string[] } = {}): EvalReport {
+  const loaded = loadGold(undefined, options.files ?? []);
+  const skip = (f: string | undefined): boolean => (options.exclude ?? []).some((p) => (f ?? '').startsWith(p));
+  const files = loaded.files.filter((f) => !skip(f));
+  const cases = loaded.cases.filter((c) => !skip(c.file));
   const all = bucket();
   const byTag = new Map<string, Bucket>();
+  const byFile = new Map<string, Bucket>();
   const failures: EvalReport['failures'] = [];
   for (const c of cases) {
     const x = extractClinical(c.text);
     const own = bucket();
     const tagBuckets = c.tags.map((t) => { let b = byTag.get(t); if (!b) { b = bucket(); byTag.set(t, b); } return b; });
-    scoreCase(c, x, [all, own, ...tagBuckets]);
+    const fileKey = (c.file ?? '').replace(/\.jsonl$/, '');
+    let fileBucket = byFile.get(fileKey);
+    if (!fileBucket) { fileBucket = bucket(); byFile.set(fileKey, fileBucket); }
+    scoreCase(c, x, [all, own, fileBucket, ...tagBuckets]);
     for (const [field, t] of own.tallies) if (t.fp + t.fn > 0) failures.push({ id: c.id, field });
     for (const [field, a] of own.accs) if (a.correct < a.total) failures.push({ id: c.id, field });
   }
@@ -108,11 +137,17 @@ export function runEval(): EvalReport {
     for (const [k, t] of b.tallies) tags[tag]![k] = prf(t).f1;
     for (const [k, a] of b.accs) tags[tag]![k] = acc(a).accuracy;
   }
+  const by_file: EvalReport['by_file'] = {};
+  for (const [file, b] of [...byFile].sort()) {
+    by_file[file] = {};
+    for (const [k, t] of [...b.tallies].sort()) by_file[file]![k] = prf(t).f1;
+    for (const [k, a] of [...b.accs].sort()) by_file[file]![k] = acc(a).accuracy;
+  }
   const thresholds: EvalReport['thresholds'] = {};
   for (const [k, target] of Object.entries(THRESHOLDS)) {
     const f = fields[k] as { f1?: number; accuracy?: number } | undefined;
     const value = f ? (f.f1 ?? f.accuracy ?? null) : null;
     thresholds[k] = { target, value, pass: value !== null && value >= target };
   }
-  return { cases: cases.length, files, fields, tags, thresholds, failures };
+  return { cases: cases.length, files, fields, tags, by_file, thresholds, failures };
 }

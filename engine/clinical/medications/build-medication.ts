@@ -14,6 +14,8 @@ export interface MedParts {
   mention: Mention;
   strength: { value: string; span: Span } | null;
   form: { value: string; span: Span; route: string | null } | null;
+  /** The form to report when it differs from `form.value` ("extended-release tablet"). */
+  formName?: string | null;
   sigStart: number;
   sigEnd: number;
   before: string;
@@ -68,7 +70,7 @@ export function buildMedication(p: MedParts): Medication {
     name: mention.entry.name,
     rxcui: mention.entry.rxcui,
     strength: p.strength?.value ?? null,
-    form: p.form?.value ?? formFromDose(dose),
+    form: p.formName ?? p.form?.value ?? formFromDose(dose),
     route,
     dose,
     frequency: sig.frequency,

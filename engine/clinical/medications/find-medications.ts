@@ -31,6 +31,7 @@ export function findMedications(text: string): Medication[] {
 /** A mention after joining combinations written "lisinopril/HCTZ" or "amoxicillin-clavulanate". */
 export interface Mention { start: number; end: number; entry: DrugEntry; fuzzy: boolean }
 
+const LIST_JOIN = /^\s*(?:,\s*(?:and|or)?|and|or|&|\/)\s*$/i;
 const COMBO_GAP = /^\s?(?:\/|-|\+|&|and|with)\s?$/i;
 
 function joinCombinations(matches: DrugMatch[], text: string, vocab: DrugVocab): Mention[] {
@@ -44,6 +45,8 @@ function joinCombinations(matches: DrugMatch[], text: string, vocab: DrugVocab):
       const name = `${prev.entry.name}-${m.entry.name}`;
       const reversed = `${m.entry.name}-${prev.entry.name}`;
       const known = vocab.ingredients.get(name) ?? vocab.ingredients.get(reversed);
+      // "tried Claritin and Zyrtec" is a list; only a known product is a combination when joined by a word.
+      if (!known && /[a-z]/i.test(text.slice(prev.end, m.start))) { out.push({ start: m.start, end: m.end, entry: m.entry, fuzzy }); continue; }
       out[out.length - 1] = { start: prev.start, end: m.end, entry: known ?? { name, rxcui: null }, fuzzy: prev.fuzzy || fuzzy };
       continue;
     }
@@ -82,9 +85,10 @@ function find(text: string, vocab: DrugVocab, matcher: DrugMatcher): Medication[
     if (paren && vocab.terms.get(paren[1]!.trim().toLowerCase())?.name === men.entry.name) cursor += paren[0].length;
     let strength: { value: string; span: Span } | null = null;
     let form: { value: string; span: Span; route: string | null } | null = null;
-    for (let k = 0; k < 4; k++) {
-      const mod = RELEASE.exec(text.slice(cursor, cursor + 12));
-      if (mod) { cursor += mod[0].length; continue; }
+    const modifiers: string[] = [text.slice(men.start, men.end)];
+    for (let k = 0; k < 5; k++) {
+      const mod = RELEASE.exec(text.slice(cursor, cursor + 24));
+      if (mod) { modifiers.push(mod[1]!); cursor += mod[0].length; continue; }
       const s: ReturnType<typeof parseStrength> = strength ? null : parseStrength(text, cursor);
       if (s && s.end <= limit && isStrength(s.value, men.entry.name)) { strength = s; cursor = s.end; continue; }
       const f: ReturnType<typeof parseForm> = form ? null : parseForm(text, cursor);
@@ -96,14 +100,22 @@ function find(text: string, vocab: DrugVocab, matcher: DrugMatcher): Medication[
       if (bare) { strength = bare; cursor = bare.span.end; }
     }
     if (!form) form = prefixForm(before, ls);
+    if (form) modifiers.push(text.slice(form.span.start, form.span.end));
+    const variant = productVariant(men.entry.name, modifiers.join(' '), form?.value ?? null);
     // The instruction starts after separators ("500 mg tablet, 1 tab …"): Dosage.text and spans begin at a word.
     const lead = /^[ \t,;:\u2013\u2014-]+/.exec(text.slice(cursor, Math.min(limit, cursor + 12)));
     const sigStart = cursor + (lead ? lead[0].length : 0);
     const end = Math.max(sigStart, windowEnd(text, sigStart, limit));
     prevEnd = end;
     const near = text.slice(Math.max(lineStart(text, men.start), mentions[i - 1]?.end ?? 0, men.start - 40), men.start);
-    const status = statusOf(near, header, text.slice(cursor, end));
-    meds.push(buildMedication({ text, mention: men, strength, form, sigStart, sigEnd: end, before, beforeStart: ls, status }));
+    let status = statusOf(near, header, text.slice(cursor, end));
+    // "tried Claritin and Zyrtec", "started lisinopril, metformin": a list shares the first item's status.
+    const prevMed = meds[meds.length - 1];
+    if (status === null && prevMed?.status && prevMed.span.end <= men.start && LIST_JOIN.test(text.slice(prevMed.span.end, men.start))) {
+      status = prevMed.status;
+    }
+    const mention = variant.name === men.entry.name ? men : { ...men, entry: { ...men.entry, name: variant.name } };
+    meds.push(buildMedication({ text, mention, strength, form, formName: variant.form, sigStart, sigEnd: end, before, beforeStart: ls, status }));
   }
   return meds;
 }
@@ -156,7 +168,32 @@ function prefixForm(before: string, beforeStart: number): { value: string; span:
   return { value: hit[0], span: { start, end: start + m[1]!.length }, route: hit[1] };
 }
 
-const RELEASE = /^[\s,)]*(?:ER|XR|XL|SR|CR|DR|EC|LA|ODT|IR|MR|CD|HCl|HFA|DS|OTC|tartrate|succinate|sodium|potassium|hydrochloride|besylate|maleate|citrate|mesylate|fumarate|calcium|magnesium)(?![A-Za-z0-9])/i;
+const RELEASE = /^[\s,)]*(extended[- ]release|delayed[- ]release|sustained[- ]release|ER|XR|XL|SR|CR|DR|EC|LA|ODT|IR|MR|CD|HCl|HFA|DS|OTC|tartrate|succinate|sodium|potassium|hydrochloride|besylate|maleate|citrate|mesylate|fumarate|calcium|magnesium|hyclate|monohydrate|hydrobromide)(?![A-Za-z0-9])/i;
+
+/** Salts that make a different product, kept in the name ("metoprolol succinate" is the ER salt, "tartrate" the IR one). */
+const DISTINCT_SALTS: Record<string, RegExp> = {
+  metoprolol: /(?<![a-z])(succinate|tartrate)(?![a-z])/i,
+  bupropion: /(?<![a-z])(hydrobromide)(?![a-z])/i,
+};
+/** Brands that name one salt: Toprol XL is metoprolol succinate, Lopressor metoprolol tartrate. */
+const BRAND_SALTS: Array<[RegExp, string]> = [[/(?<![a-z])toprol(?![a-z])/i, 'succinate'], [/(?<![a-z])(?:lopressor|betaloc)(?![a-z])/i, 'tartrate']];
+const RELEASE_KIND: Array<[RegExp, string]> = [
+  [/(?<![a-z])(?:er|xr|xl|sr|cr|la|extended[- ]release|sustained[- ]release)(?![a-z])/i, 'extended-release'],
+  [/(?<![a-z])(?:dr|ec|delayed[- ]release)(?![a-z])/i, 'delayed-release'],
+  [/(?<![a-z])odt(?![a-z])/i, 'orally disintegrating'],
+];
+
+/**
+ * The product as written: the salt where it is clinically distinct, and the release kind
+ * ("Toprol XL", "metoprolol succinate ER") folded into a tablet or capsule form.
+ */
+function productVariant(name: string, written: string, form: string | null): { name: string; form: string | null } {
+  const salt = DISTINCT_SALTS[name]?.exec(written)?.[1] ?? BRAND_SALTS.find(([re]) => re.test(written))?.[1];
+  const out = { name: salt && DISTINCT_SALTS[name] ? `${name} ${salt.toLowerCase()}` : name, form };
+  if (form !== null && form !== 'tablet' && form !== 'capsule') return out;
+  for (const [re, kind] of RELEASE_KIND) if (re.test(written)) return { ...out, form: `${kind} ${form ?? 'tablet'}` };
+  return out;
+}
 
 /**
  * Whether an amount written after a name is the product strength. "20 units", "10 mL" and a range
@@ -172,10 +209,21 @@ function isStrength(value: string, name: string): boolean {
 function statusOf(near: string, header: string, after: string): MedStatus | null {
   // Only the clause just before the name: "; continue Synthroid" but not "stopped X, started Y".
   const clause = near.split(/[;,.]/).pop() ?? '';
-  return statusIn(clause) ?? statusFromHeader(header) ?? statusIn(after.match(/^[\s,;(-]*(?:\(([^)]{0,30})\)|-\s*([a-z ]{0,30}))/i)?.[0] ?? '');
+  return statusIn(clause) ?? statusAfter(after) ?? statusFromHeader(header)
+    ?? statusIn(after.match(/^[\s,;(-]*(?:\(([^)]{0,30})\)|-\s*([a-z ]{0,30}))/i)?.[0] ?? '');
+}
+
+/** Status words right after the name: "warfarin held for surgery", "Claritin in the past", "metformin was stopped". */
+const AFTER_STATUS = /^[\s,]*(?:(?:was|is|has been|have been|being|now)\s+)?(held|on hold|stopped|discontinued|d\/c'?d|in the past|previously|failed|not tolerated|withheld|paused)(?![a-z])/i;
+
+function statusAfter(after: string): MedStatus | null {
+  const m = AFTER_STATUS.exec(after);
+  return m ? statusIn(m[1]!) : null;
 }
 
 function statusFromHeader(header: string): MedStatus | null {
-  if (header === '' || !/med|drug|rx|prescri|plan|stop|discontinu|new|change|continu/.test(header)) return null;
+  if (header === '' || !/med|drug|rx|prescri|plan|stop|discontinu|new|change|continu|start|hold|tried|previous|prior|past/.test(header)) return null;
+  // "Past medical history" is not a list of past drugs; "Past medications" is.
+  if (/medical|surgical|history/.test(header)) return null;
   return statusIn(header);
 }

@@ -3,6 +3,7 @@
  * wrapped continuation line, up to the next drug), what its list header says (allergies, stopped,
  * new), and status words next to it.
  */
+import type { MedicationStatus } from '../../../core/clinical/extraction.js';
 
 const SIG_START = /^(?:take|takes|give|use|apply|inhale|instil|instill|insert|inject|chew|dissolve|place|spray|then|followed|for|x\s?\d|\d|one|two|half|po|p\.o|orally|oral|by|per|sl|iv|im|sc|subcut|topically|rectally|vaginally|inhaled|meals|food|breakfast|lunch|dinner|supper|bedtime|night|morning|evening|prn|as|q\d|q\.|qd|bid|tid|qid|qhs|od|bd|tds|qds|nocte|mane|daily|twice|once|every|at|in|with|before|after|until|max|not|sig|dose|directions?)(?![a-z])/i;
 const LIST_MARKER = /^\s*(?:[-*•·▪]|\d{1,2}[.)]|\(?[a-z]\))\s/i;
@@ -70,12 +71,14 @@ export function headerAbove(text: string, pos: number): string {
   const ls = lineStart(text, pos);
   const own = text.slice(ls, pos);
   const colon = own.lastIndexOf(':');
-  if (colon !== -1 && /^[\sA-Za-z/&-]{3,50}$/.test(own.slice(0, colon))) return own.slice(0, colon).toLowerCase();
+  if (colon !== -1 && /^[\sA-Za-z/&*#_-]{3,50}$/.test(own.slice(0, colon))) return own.slice(0, colon).replace(/[*#_]/g, '').trim().toLowerCase();
   let end = ls - 1;
   for (let i = 0; i < 40 && end > 0; i++) {
     const start = text.lastIndexOf('\n', end - 1) + 1;
-    const line = text.slice(start, end).trim();
+    const line = stripMarkdown(text.slice(start, end).trim());
+    if (line === null) { end = start - 1; continue; }
     // Only a header standing alone governs the lines below it; "Allergies: penicillin" covers its own line.
+    if (MARKDOWN_HEADING.test(text.slice(start, end).trim())) return line.replace(/:$/, '').toLowerCase();
     if (/^[A-Za-z][A-Za-z /&()-]{2,60}:$/.test(line)) return line.slice(0, -1).toLowerCase();
     if (/^[A-Z][A-Z /&()-]{3,60}$/.test(line)) return line.toLowerCase();
     end = start - 1;
@@ -83,13 +86,26 @@ export function headerAbove(text: string, pos: number): string {
   return '';
 }
 
-export type MedStatus = 'new' | 'continued' | 'stopped' | 'changed';
+const MARKDOWN_HEADING = /^(?:#{1,6}\s+\S|\*\*[^*]{2,60}\*\*:?$|__[^_]{2,60}__:?$)/;
+
+/** A Markdown heading line ("## Plan", "**Discharge medications:**") as its plain title; other lines unchanged. */
+function stripMarkdown(line: string): string | null {
+  if (line.startsWith('#')) return line.replace(/^#{1,6}\s*/, '').replace(/\s*#*$/, '').trim() || null;
+  const bold = /^(?:\*\*|__)(.+?)(?:\*\*|__)(:?)$/.exec(line);
+  return bold ? `${bold[1]!.trim()}${bold[2]}` : line;
+}
+
+export type MedStatus = MedicationStatus;
 
 const STATUS_WORDS: Array<[RegExp, MedStatus]> = [
-  [/(?<![a-z])(?:no longer (?:taking|on|using)|stop(?:ped|ping)?|discontinu(?:e|ed|ing)|d\/c(?:'?d)?|dc'?d|ceased?|held|hold(?:ing)?|off)(?![a-z])/i, 'stopped'],
-  [/(?<![a-z])(?:increas(?:e|ed|ing)|decreas(?:e|ed|ing)|reduc(?:e|ed|ing)|chang(?:e|ed|ing)|titrat(?:e|ed|ing)|switch(?:ed)?|adjust(?:ed)?|up-?titrat(?:e|ed))(?![a-z])/i, 'changed'],
+  // "hold warfarin", "held for surgery", "on hold": paused, to be resumed — not stopped.
+  [/(?<![a-z])(?:held|hold(?:ing)?|on hold|withh[eo]ld(?:ing)?|pause[ds]?|suspend(?:ed)?)(?![a-z])/i, 'held'],
+  // Drugs tried before and not taken now: "tried Claritin and Zyrtec", "failed metformin", "previously on".
+  [/(?<![a-z])(?:tried|trial(?:led|ed)? of|failed|previously (?:on|took|taking|tried|used|prescribed)|was previously on|had (?:been on|tried|taken)|used to (?:take|be on)|prior (?:trials?|use) of|in the past|past (?:medications?|meds|drugs|trials?)|previous (?:medications?|meds|drugs|trials?)|prior (?:medications?|meds)|did not (?:tolerate|respond to|help)|intolerant of|no (?:relief|benefit|response) (?:from|with)|medications? tried)(?![a-z])/i, 'past'],
+  [/(?<![a-z])(?:no longer (?:taking|on|using)|stop(?:ped|ping)?|stop taking|discontinu(?:e|ed|ing)|d\/c(?:'?d)?|dc'?d|ceased?|cease|off)(?![a-z])/i, 'stopped'],
+  [/(?<![a-z])(?:increas(?:e|ed|ing)|decreas(?:e|ed|ing)|reduc(?:e|ed|ing)|chang(?:e|ed|ing)|titrat(?:e|ed|ing)|switch(?:ed)?|adjust(?:ed)?|up-?titrat(?:e|ed)|modified|dose changed)(?![a-z])/i, 'changed'],
   [/(?<![a-z])(?:start(?:ed|ing)?|begin|began|initiat(?:e|ed)|commenc(?:e|ed)|new(?:ly)?|add(?:ed)?|prescribed|rx)(?![a-z])/i, 'new'],
-  [/(?<![a-z])(?:continu(?:e|ed|ing)|cont\.?|resum(?:e|ed)|remain(?:s)? on|still (?:taking|on)|unchanged|same)(?![a-z])/i, 'continued'],
+  [/(?<![a-z])(?:continu(?:e|ed|ing)|cont\.?|resum(?:e|ed)|remain(?:s)? on|still (?:taking|on)|unchanged|same|home med(?:ication)?s?|current(?:ly)? (?:on|taking)?)(?![a-z])/i, 'continued'],
 ];
 
 /** A status named in `s` (the words before a mention, or its list header), or null. */

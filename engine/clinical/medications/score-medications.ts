@@ -6,7 +6,7 @@
  */
 import type { Medication } from '../../../core/clinical/extraction.js';
 
-export type GoldMedication = Partial<Record<'name' | 'rxcui' | 'strength' | 'form' | 'route' | 'dose' | 'frequency' | 'duration' | 'as_needed', string | boolean | null>>;
+export type GoldMedication = Partial<Record<'name' | 'rxcui' | 'strength' | 'form' | 'route' | 'dose' | 'frequency' | 'duration' | 'as_needed' | 'status' | 'dispense_quantity' | 'refills', string | number | boolean | null>>;
 export interface FieldScore { tp: number; fp: number; fn: number; precision: number; recall: number; f1: number }
 
 /** Scores one batch: `pairs` of expected gold medications and found medications per snippet. */
@@ -16,7 +16,7 @@ export function scoreMedications(pairs: Array<{ expected: GoldMedication[]; foun
   for (const { expected, found } of pairs) {
     const used = new Set<number>();
     for (const exp of expected) {
-      const idx = found.findIndex((m, i) => !used.has(i) && m.name === exp.name);
+      const idx = found.findIndex((m, i) => !used.has(i) && typeof exp.name === 'string' && sameDrugName(exp.name, m.name));
       if (idx === -1) {
         for (const [f, v] of Object.entries(exp)) if (v !== null && v !== false) add(f, 'fn');
         continue;
@@ -40,6 +40,23 @@ export function scoreMedications(pairs: Array<{ expected: GoldMedication[]; foun
     out[f] = { ...c, precision: round(precision), recall: round(recall), f1: round(f1) };
   }
   return out;
+}
+
+/**
+ * Whether two drug names name the same product for scoring: combinations compare as sets of
+ * ingredients ("amoxicillin / clavulanate" = "amoxicillin-clavulanate"), case-insensitively, and a
+ * name that keeps a clinically distinct salt ("metoprolol succinate") pairs with its bare
+ * ingredient ("metoprolol"), as their ingredient RxCUIs do.
+ */
+export function sameDrugName(a: string, b: string): boolean {
+  const x = ingredientKey(a);
+  const y = ingredientKey(b);
+  if (x === y) return true;
+  return !x.includes('|') && !y.includes('|') && (x.startsWith(`${y} `) || y.startsWith(`${x} `));
+}
+
+function ingredientKey(name: string): string {
+  return name.toLowerCase().split(/\s*(?:\/|\s-\s|-(?=[a-z]{3})|\+)\s*/).map((x) => x.trim()).filter(Boolean).sort().join('|');
 }
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
