@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { WardClerkError } from './errors.js';
+import { allowEntryProblem } from './net/target-policy.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z
@@ -40,7 +41,18 @@ const ENV = {
     help: 'comma-separated retry delays in ms, e.g. 10000,30000,60000',
   },
   WARDCLERK_WEBHOOK_TIMEOUT_MS: { schema: z.coerce.number().int().min(100).default(10000), help: 'milliseconds' },
-  WARDCLERK_WEBHOOK_ALLOW_PRIVATE: { schema: bool.default(true), help: 'true or false' },
+  WARDCLERK_WEBHOOK_ALLOW: {
+    schema: z
+      .string()
+      .default('')
+      .transform((s) => s.split(',').map((e) => e.trim()).filter((e) => e !== ''))
+      .refine((entries) => entries.every((e) => allowEntryProblem(e) === null)),
+    help: 'comma-separated CIDRs, IPs or host names (*.suffix allowed) webhooks may reach although private or loopback, e.g. 10.20.0.0/16,hooks.hospital.local',
+  },
+  WARDCLERK_WEBHOOK_MAX_PER_TENANT: { schema: z.coerce.number().int().min(1).max(10000).default(25), help: 'webhook subscriptions a tenant may have, 1–10000' },
+  WARDCLERK_WEBHOOK_MAX_PENDING: { schema: z.coerce.number().int().min(1).max(100000).default(500), help: 'deliveries one subscription may have queued or retrying before new events for it are skipped' },
+  WARDCLERK_WEBHOOK_DISABLE_AFTER_FAILURES: { schema: z.coerce.number().int().min(1).default(20), help: 'consecutive failed attempts after which a subscription is disabled' },
+  WARDCLERK_WEBHOOK_DISABLE_AFTER_MS: { schema: z.coerce.number().int().min(0).default(3_600_000), help: 'milliseconds the failures must span before a subscription is disabled' },
   WARDCLERK_ITEM_MAX_DELIVER: { schema: z.coerce.number().int().min(1).default(5), help: 'a positive integer' },
   WARDCLERK_ITEM_ACK_WAIT_MS: { schema: z.coerce.number().int().min(500).default(30000), help: 'milliseconds before an unacknowledged batch item is redelivered' },
   WARDCLERK_WORKER_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(256).default(8), help: '1–256' },
@@ -73,7 +85,12 @@ export interface Config {
   engineTimeoutMs: number;
   webhookBackoffMs: number[];
   webhookTimeoutMs: number;
-  webhookAllowPrivate: boolean;
+  /** Operator allow-list of private/loopback webhook targets (core/net/target-policy.ts). */
+  webhookAllow: string[];
+  webhookMaxPerTenant: number;
+  webhookMaxPending: number;
+  webhookDisableAfterFailures: number;
+  webhookDisableAfterMs: number;
   itemMaxDeliver: number;
   itemAckWaitMs: number;
   workerConcurrency: number;
@@ -119,7 +136,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     engineTimeoutMs: read(env, 'WARDCLERK_ENGINE_TIMEOUT_MS'),
     webhookBackoffMs: read(env, 'WARDCLERK_WEBHOOK_BACKOFF_MS'),
     webhookTimeoutMs: read(env, 'WARDCLERK_WEBHOOK_TIMEOUT_MS'),
-    webhookAllowPrivate: read(env, 'WARDCLERK_WEBHOOK_ALLOW_PRIVATE'),
+    webhookAllow: read(env, 'WARDCLERK_WEBHOOK_ALLOW'),
+    webhookMaxPerTenant: read(env, 'WARDCLERK_WEBHOOK_MAX_PER_TENANT'),
+    webhookMaxPending: read(env, 'WARDCLERK_WEBHOOK_MAX_PENDING'),
+    webhookDisableAfterFailures: read(env, 'WARDCLERK_WEBHOOK_DISABLE_AFTER_FAILURES'),
+    webhookDisableAfterMs: read(env, 'WARDCLERK_WEBHOOK_DISABLE_AFTER_MS'),
     itemMaxDeliver: read(env, 'WARDCLERK_ITEM_MAX_DELIVER'),
     itemAckWaitMs: read(env, 'WARDCLERK_ITEM_ACK_WAIT_MS'),
     workerConcurrency: read(env, 'WARDCLERK_WORKER_CONCURRENCY'),

@@ -40,9 +40,15 @@ export const JobItemSchema = z.object({
   prescription_id: z.string().nullable(),
 });
 
-export const WebhookTargetSchema = z.object({ id: z.string(), url: z.string(), secret: z.string() });
+export const WebhookTargetSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  secret: z.string(),
+  /** A disabled subscription gets no deliveries until it is re-enabled (absent: active). */
+  status: z.enum(['active', 'disabled']).optional(),
+});
 
-export const EVENT_TYPES = ['job.completed', 'prescription.extracted'] as const;
+export const EVENT_TYPES = ['job.completed', 'prescription.extracted', 'webhook.disabled'] as const;
 export const EventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventTypeSchema>;
 
@@ -55,6 +61,20 @@ export const WardEventSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 export type WardEvent = z.infer<typeof WardEventSchema>;
+
+/** One webhook delivery attempt's outcome, as the worker reports it (ids and codes only). */
+export const WebhookResultSchema = z.object({
+  tenant_id: z.string(),
+  webhook_id: z.string(),
+  delivery_id: z.string(),
+  attempt: z.number().int().min(1),
+  /** failed: will be retried; dead: no more attempts (dead-lettered). */
+  outcome: z.enum(['delivered', 'failed', 'dead']),
+  status_code: z.number().int().nullable(),
+  error_code: z.string().nullable(),
+  reason: z.string().max(100).nullable(),
+});
+export type WebhookResult = z.infer<typeof WebhookResultSchema>;
 
 /** Largest upload the gateway forwards to `wc.engine.ocr`: base64 grows it by 4/3, and the generated
  * nats config sets `max_payload: 8MB`, so 5 MiB of image or PDF fits with room for the envelope. */
@@ -150,10 +170,21 @@ export const contracts = {
     JobItemRef.extend({ code: z.string(), message: z.string() }),
     z.object({ job_done: z.boolean() }),
   ),
+  /**
+   * Admits an event's deliveries: one delivery record per matching active subscription, except
+   * where that subscription already has WARDCLERK_WEBHOOK_MAX_PENDING deliveries pending (counted as
+   * skipped). Idempotent per delivery id.
+   */
   webhooksForEvent: contract(
     'wc.store.webhooks.for-event',
-    z.object({ tenant_id: z.string(), type: EventTypeSchema }),
-    z.array(z.object({ id: z.string() })),
+    z.object({ tenant_id: z.string(), event: WardEventSchema }),
+    z.object({ deliveries: z.array(z.object({ webhook_id: z.string(), delivery_id: z.string() })), skipped: z.number().int() }),
+  ),
+  /** Records one delivery attempt's outcome; the reply says whether the subscription is (now) disabled. */
+  webhookResult: contract(
+    'wc.store.webhooks.result',
+    WebhookResultSchema,
+    z.object({ status: z.enum(['active', 'disabled', 'gone']) }),
   ),
   webhookGet: contract('wc.store.webhooks.get', z.object({ tenant_id: z.string(), id: z.string() }), WebhookTargetSchema.nullable()),
   deadLetter: contract(

@@ -20,6 +20,7 @@ import { ensureOperator } from './auth/operator-bootstrap.js';
 import { createTokenService } from './auth/token-service.js';
 import { withVerifyCache } from './auth/verify-cache.js';
 import { serveStore } from './bus-service/store-service.js';
+import { webhookStoreSettings } from './webhooks/settings.js';
 import { createEventPublisher } from './events/publisher.js';
 import { createApp } from './http/app.js';
 import type { GatewayDeps } from './http/deps.js';
@@ -51,7 +52,7 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
       if (info) set(s.name, s.consumer, info.num_pending + info.num_ack_pending);
     }
   });
-  serveStore({ bus, store, events, log });
+  serveStore({ bus, store, events, log, webhooks: { settings: webhookStoreSettings(config), registry: metrics.registry } });
 
   const deps: GatewayDeps = {
     config, log, store, bus, tokens, metrics, events,

@@ -54,6 +54,8 @@ export async function startAppliance(options: StartApplianceOptions = {}): Promi
     WARDCLERK_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     WARDCLERK_LOG_LEVEL: 'info',
     WARDCLERK_WEBHOOK_BACKOFF_MS: '50,100,200,400,800',
+    // Test receivers listen on loopback, which webhooks may reach only when allow-listed.
+    WARDCLERK_WEBHOOK_ALLOW: '127.0.0.1',
     WARDCLERK_ITEM_ACK_WAIT_MS: '2000',
     ...options.env,
   });

@@ -15,7 +15,7 @@ import { listenItemMaxDeliveries } from './item-max-deliveries.js';
 
 export type WorkerSettings = Pick<
   Config,
-  'engineTimeoutMs' | 'itemMaxDeliver' | 'itemAckWaitMs' | 'workerConcurrency' | 'webhookBackoffMs' | 'webhookTimeoutMs' | 'webhookAllowPrivate'
+  'engineTimeoutMs' | 'itemMaxDeliver' | 'itemAckWaitMs' | 'workerConcurrency' | 'webhookBackoffMs' | 'webhookTimeoutMs' | 'webhookAllow'
 >;
 
 export interface WorkerDeps {

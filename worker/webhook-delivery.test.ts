@@ -112,6 +112,52 @@ describe('webhook delivery', () => {
     expect(received.filter((r) => r.path === '/other')).toEqual([]);
   });
 
+  it('reports every attempt to the gateway: failures to be retried, then the success', async () => {
+    const results = f.gateway.webhookResults.filter((r) => r.delivery_id === 'evt-1.wh-flaky');
+    expect(results.map((r) => [r.attempt, r.outcome, r.status_code])).toEqual([[1, 'failed', 500], [2, 'failed', 500], [3, 'failed', 500], [4, 'delivered', 200]]);
+    const dead = f.gateway.webhookResults.filter((r) => r.delivery_id === 'evt-2.wh-down');
+    expect(dead.at(-1)).toMatchObject({ outcome: 'dead', attempt: 6, error_code: 'PROVIDER_ERROR', reason: 'http_500' });
+  });
+
+  it('refuses a target outside the allow-list at delivery time: dead-lettered at once, nothing sent', async () => {
+    // 127.0.0.2 is loopback but not allow-listed (the fixture allows 127.0.0.1 only); so is a mapped form of a private address.
+    const port = new URL(base).port;
+    f.gateway.webhooks.set('wh-ssrf', { tenant_id: 'tenant-w', id: 'wh-ssrf', url: `http://127.0.0.2:${port}/ssrf`, secret: 's', events: ['job.completed'] });
+    f.gateway.webhooks.set('wh-meta', { tenant_id: 'tenant-w', id: 'wh-meta', url: 'http://[::ffff:169.254.169.254]/latest', secret: 's', events: ['job.completed'] });
+    await publishEvent(testEvent('tenant-w', 'evt-5'));
+    await waitFor('dead letters', () => ['evt-5.wh-ssrf', 'evt-5.wh-meta'].every((ref) => f.gateway.deadLetters.some((d) => d.ref === ref)));
+    await waitFor('consumers idle', consumersIdle);
+    expect(received.filter((r) => r.path === '/ssrf')).toEqual([]);
+    for (const id of ['wh-ssrf', 'wh-meta']) {
+      expect(f.gateway.deadLetters.find((d) => d.ref === `evt-5.${id}`)).toMatchObject({ code: 'WEBHOOK_TARGET_FORBIDDEN' });
+      expect(f.gateway.webhookResults.filter((r) => r.delivery_id === `evt-5.${id}`)).toEqual([expect.objectContaining({ attempt: 1, outcome: 'dead' })]);
+    }
+    f.gateway.webhooks.delete('wh-ssrf');
+    f.gateway.webhooks.delete('wh-meta');
+  });
+
+  it('stops retrying once the gateway disables the subscription, and dead-letters its later deliveries at once', async () => {
+    f.gateway.webhooks.clear();
+    subscribe('wh-dying', '/dying', 'dying-secret');
+    failuresBeforeSuccess.set('/dying', Infinity);
+    f.gateway.disableAfterFailures = 2;
+    try {
+      await publishEvent(testEvent('tenant-w', 'evt-6'));
+      await waitFor('dead letter', () => f.gateway.deadLetters.some((d) => d.ref === 'evt-6.wh-dying'));
+      await waitFor('consumers idle', consumersIdle);
+      // Disabled after the 2nd failure: no 3rd attempt, although the back-off allows six.
+      expect(received.filter((r) => r.path === '/dying')).toHaveLength(2);
+      expect(f.gateway.deadLetters.find((d) => d.ref === 'evt-6.wh-dying')).toMatchObject({ code: 'WEBHOOK_DISABLED' });
+      // A delivery already queued for the disabled subscription is not sent.
+      await f.bus.js.publish('wc.deliveries.tenant-w', encodeJson({ delivery_id: 'evt-7.wh-dying', tenant_id: 'tenant-w', webhook_id: 'wh-dying', event: testEvent('tenant-w', 'evt-7') }), { msgID: 'evt-7.wh-dying' });
+      await waitFor('dead letter', () => f.gateway.deadLetters.some((d) => d.ref === 'evt-7.wh-dying'));
+      expect(received.filter((r) => r.path === '/dying')).toHaveLength(2);
+      expect(f.gateway.webhookResults.filter((r) => r.delivery_id === 'evt-7.wh-dying')).toEqual([expect.objectContaining({ outcome: 'dead', error_code: 'WEBHOOK_DISABLED' })]);
+    } finally {
+      f.gateway.disableAfterFailures = null;
+    }
+  });
+
   it('drops a delivery whose subscription was deleted', async () => {
     // The fan-out saw the subscription; by delivery time it is gone (webhookGet answers null).
     const deliveries = await f.bus.jsm.consumers.info(STREAMS.deliveries.name, STREAMS.deliveries.consumer);

@@ -1,8 +1,10 @@
 /**
  * Pipeline step: one event → one delivery message per matching webhook subscription. Payload: a
- * WardEvent from the `webhook-fanout` consumer on WC_EVENTS. Idempotent: each delivery is published
- * with msgID = delivery_id = `${event.id}.${webhook_id}`, so a redelivered event is deduplicated
- * by JetStream rather than delivered twice. ack once every delivery is stored; a transient failure
+ * WardEvent from the `webhook-fanout` consumer on WC_EVENTS. The gateway admits the deliveries
+ * (one delivery record each, bounded per subscription: beyond WARDCLERK_WEBHOOK_MAX_PENDING an
+ * event is counted as skipped instead). Idempotent: admission is per delivery id, and each delivery
+ * is published with msgID = delivery_id = `${event.id}.${webhook_id}`, so a redelivered event is
+ * deduplicated rather than delivered twice. ack once every delivery is stored; a transient failure
  * naks with a delay; a permanent one terms.
  */
 import type { JsMsg } from '@nats-io/jetstream';
@@ -17,7 +19,7 @@ export interface WebhookFanoutDeps {
   log: Logger;
 }
 
-export type WebhookFanoutOutcome = { outcome: 'fanned-out'; deliveries: number } | { outcome: 'retry' | 'dropped' | 'invalid' };
+export type WebhookFanoutOutcome = { outcome: 'fanned-out'; deliveries: number; skipped: number } | { outcome: 'retry' | 'dropped' | 'invalid' };
 
 /** The stable delivery id for an event and a subscription (also the X-WardClerk-Delivery header). */
 export function deliveryIdFor(eventId: string, webhookId: string): string {
@@ -35,14 +37,14 @@ export async function handleWebhookFanout(msg: JsMsg, deps: WebhookFanoutDeps): 
   if (!event) return { outcome: 'invalid' };
   const ids = { event_id: event.id, type: event.type, attempt: msg.info.deliveryCount };
   try {
-    const targets = await deps.bus.request(contracts.webhooksForEvent, { tenant_id: event.tenant_id, type: event.type });
-    const deliveries = deliveriesFor(event, targets.map((t) => t.id));
+    const admitted = await deps.bus.request(contracts.webhooksForEvent, { tenant_id: event.tenant_id, event });
+    const deliveries = deliveriesFor(event, admitted.deliveries.map((d) => d.webhook_id));
     for (const d of deliveries) {
       await deps.bus.js.publish(deliverySubject(d.tenant_id), encodeJson(d), { msgID: d.delivery_id });
     }
     msg.ack();
-    if (deliveries.length > 0) deps.log.debug({ ...ids, deliveries: deliveries.length }, 'event fanned out');
-    return { outcome: 'fanned-out', deliveries: deliveries.length };
+    if (deliveries.length > 0 || admitted.skipped > 0) deps.log.debug({ ...ids, deliveries: deliveries.length, skipped: admitted.skipped }, 'event fanned out');
+    return { outcome: 'fanned-out', deliveries: deliveries.length, skipped: admitted.skipped };
   } catch (e) {
     const error = toCodedError(e);
     if (isTransient(error)) {

@@ -8,16 +8,23 @@ import { WardClerkError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { EventPublisher } from '../events/publisher.js';
 import type { Store } from '../store/store.js';
+import { loadConfig } from '../../core/config.js';
+import { webhookStoreSettings } from '../webhooks/settings.js';
+import { serveWebhookSubjects, type WebhookSubjectOptions } from '../webhooks/store-subjects.js';
 
 export interface StoreServiceDeps {
   bus: Bus;
   store: Store;
   events: EventPublisher;
   log: Logger;
+  /** Webhook delivery limits (gateway/webhooks/settings.ts) and the metrics registry. */
+  webhooks?: WebhookSubjectOptions;
 }
 
+const DEFAULT_WEBHOOK_SETTINGS = webhookStoreSettings(loadConfig({}));
+
 /** Subscribes the store subjects (queue group `gateway`, so several gateways could share a store later). */
-export function serveStore({ bus, store, events, log }: StoreServiceDeps): void {
+export function serveStore({ bus, store, events, log, webhooks }: StoreServiceDeps): void {
   const opts = { queue: 'gateway' };
 
   const jobCompleted = async (tenantId: string, jobId: string) => {
@@ -49,15 +56,7 @@ export function serveStore({ bus, store, events, log }: StoreServiceDeps): void 
     return { job_done: out.jobDone };
   }, opts);
 
-  bus.serve(contracts.webhooksForEvent, async ({ tenant_id, type }) => {
-    const hooks = await store.webhooks.list(tenant_id);
-    return hooks.filter((h) => h.events.includes(type)).map((h) => ({ id: h.id }));
-  }, opts);
-
-  bus.serve(contracts.webhookGet, async ({ tenant_id, id }) => {
-    const h = await store.webhooks.get(tenant_id, id);
-    return h ? { id: h.id, url: h.url, secret: h.secret } : null;
-  }, opts);
+  serveWebhookSubjects({ bus, store, events, log, ...(webhooks ?? { settings: DEFAULT_WEBHOOK_SETTINGS }) });
 
   bus.serve(contracts.deadLetter, async ({ kind, code }) => {
     log.warn({ kind, code }, 'dead letter');

@@ -40,6 +40,12 @@ export interface TenantTables {
   jobItems: Table;
   /** webhook id → sealed WebhookRecord */
   webhooks: Table;
+  /** `<webhook id>:<delivery record id>` → sealed WebhookDeliveryRecord (newest last) */
+  webhookDeliveries: Table;
+  /** delivery id (`<event id>.<webhook id>`) → delivery record id (sealed) */
+  webhookDeliveryIds: Table;
+  /** `<webhook id>:<delivery record id>` → empty, while that delivery is pending (ids only) */
+  webhookPending: Table;
   /** client id → empty (which clients belong to the tenant) */
   clients: Table;
 }
@@ -87,6 +93,9 @@ export class Layout {
         jobs: at('jobs'),
         jobItems: at('job-items'),
         webhooks: at('webhooks'),
+        webhookDeliveries: at('webhook-deliveries'),
+        webhookDeliveryIds: at('webhook-delivery-ids'),
+        webhookPending: at('webhook-pending'),
         clients: at('clients'),
       };
       this.#tenants.set(tenantId, t);

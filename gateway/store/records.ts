@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ExtractionSchema } from '../../core/clinical/extraction.js';
-import { EventTypeSchema } from '../../core/contracts.js';
+import { EventTypeSchema, WardEventSchema } from '../../core/contracts.js';
 
 const IsoDateTime = z.iso.datetime({ offset: true });
 
@@ -175,8 +175,41 @@ export const WebhookRecordSchema = z.object({
   /** HMAC signing secret (sealed at rest; the HTTP layer never returns it). */
   secret: z.string().min(1),
   created_at: IsoDateTime,
+  /** disabled: after sustained failure (or by hand); no deliveries until re-enabled. */
+  status: z.enum(['active', 'disabled']).default('active'),
+  disabled_reason: z.string().nullable().default(null),
+  disabled_at: IsoDateTime.nullable().default(null),
+  /** Failed attempts since the last success, and when the first of them happened. */
+  consecutive_failures: z.number().int().nonnegative().default(0),
+  failing_since: IsoDateTime.nullable().default(null),
+  /** Events not delivered because the subscription had too many deliveries pending. */
+  skipped_deliveries: z.number().int().nonnegative().default(0),
+  last_success_at: IsoDateTime.nullable().default(null),
 });
 export type WebhookRecord = z.infer<typeof WebhookRecordSchema>;
+
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'dead'] as const;
+
+/** One delivery of one event to one subscription: ids, codes and counts only (no payload PHI). */
+export const WebhookDeliveryRecordSchema = z.object({
+  /** `whd_…`, time-ordered. */
+  id: z.string().min(1),
+  webhook_id: z.string().min(1),
+  /** The X-WardClerk-Delivery value, `${event id}.${webhook id}`. */
+  delivery_id: z.string().min(1),
+  /** The event as delivered (ids only), kept so a dead letter can be redelivered. */
+  event: WardEventSchema,
+  status: z.enum(WEBHOOK_DELIVERY_STATUSES),
+  attempts: z.number().int().nonnegative(),
+  last_status_code: z.number().int().nullable(),
+  last_error_code: z.string().nullable(),
+  last_reason: z.string().nullable(),
+  redeliveries: z.number().int().nonnegative(),
+  created_at: IsoDateTime,
+  updated_at: IsoDateTime,
+  delivered_at: IsoDateTime.nullable(),
+});
+export type WebhookDeliveryRecord = z.infer<typeof WebhookDeliveryRecordSchema>;
 
 export const WebhookInputSchema = WebhookRecordSchema.pick({ url: true, events: true, secret: true });
 export type WebhookInput = z.infer<typeof WebhookInputSchema>;

@@ -18,6 +18,7 @@ import { SystemRepo } from './system-repo.js';
 import { TenantsRepo } from './tenants-repo.js';
 import { Vault } from './vault.js';
 import { WebhooksRepo } from './webhooks-repo.js';
+import { WebhookDeliveriesRepo } from './webhook-deliveries-repo.js';
 
 export interface OpenStoreOptions {
   /** LevelDB directory (created 0700 if missing). */
@@ -34,6 +35,7 @@ export class Store implements AsyncDisposable {
   readonly prescriptions: PrescriptionsRepo;
   readonly jobs: JobsRepo;
   readonly webhooks: WebhooksRepo;
+  readonly webhookDeliveries: WebhookDeliveriesRepo;
   readonly #db: RootDb;
   readonly #writer: GroupCommitWriter;
   #closing: Promise<void> | null = null;
@@ -48,6 +50,7 @@ export class Store implements AsyncDisposable {
     this.prescriptions = new PrescriptionsRepo(ctx);
     this.jobs = new JobsRepo(ctx, this.prescriptions);
     this.webhooks = new WebhooksRepo(ctx);
+    this.webhookDeliveries = new WebhookDeliveriesRepo(ctx, this.webhooks);
   }
 
   /** Group-commit counters: synced `db.batch` calls vs writes they carried. */

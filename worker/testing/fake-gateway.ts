@@ -5,7 +5,7 @@
  * "exactly once". Engine and store behaviour is scriptable per text.
  */
 import { connectBus, type Bus } from '../../core/bus.js';
-import { contracts, type WardEvent } from '../../core/contracts.js';
+import { contracts, type WardEvent, type WebhookResult } from '../../core/contracts.js';
 import { WardClerkError } from '../../core/errors.js';
 import type { Extraction } from '../../core/clinical/extraction.js';
 import { createLogger } from '../../core/logger.js';
@@ -26,6 +26,7 @@ export interface FakeWebhook {
   url: string;
   secret: string;
   events: string[];
+  status?: 'active' | 'disabled';
 }
 
 export function emptyExtraction(): Extraction {
@@ -43,6 +44,10 @@ export class FakeGateway {
   /** Prescriptions created per item key: must stay ≤ 1. */
   readonly created = new Map<string, number>();
   readonly engineCalls = new Map<string, number>();
+  /** Every webhook attempt outcome the worker reported, in order. */
+  readonly webhookResults: WebhookResult[] = [];
+  /** When set, a subscription is disabled once this many failures were reported for it. */
+  disableAfterFailures: number | null = null;
   readonly deadLetters: Array<{ tenant_id: string; kind: string; ref: string; code: string; message: string }> = [];
   /** Per text: what the engine does on call n (1-based); default returns an extraction. */
   engineScript: (text: string, call: number) => Extraction | WardClerkError | Promise<Extraction | WardClerkError> = () => emptyExtraction();
@@ -106,12 +111,25 @@ export class FakeGateway {
       this.deadLetters.push(r);
       return { recorded: true };
     });
-    bus.serve(contracts.webhooksForEvent, async (r) =>
-      [...this.webhooks.values()].filter((w) => w.tenant_id === r.tenant_id && w.events.includes(r.type)).map((w) => ({ id: w.id })),
-    );
+    bus.serve(contracts.webhooksForEvent, async (r) => ({
+      deliveries: [...this.webhooks.values()]
+        .filter((w) => w.tenant_id === r.tenant_id && w.events.includes(r.event.type) && w.status !== 'disabled')
+        .map((w) => ({ webhook_id: w.id, delivery_id: `${r.event.id}.${w.id}` })),
+      skipped: 0,
+    }));
     bus.serve(contracts.webhookGet, async (r) => {
       const w = this.webhooks.get(r.id);
-      return w && w.tenant_id === r.tenant_id ? { id: w.id, url: w.url, secret: w.secret } : null;
+      return w && w.tenant_id === r.tenant_id ? { id: w.id, url: w.url, secret: w.secret, status: w.status ?? 'active' } : null;
+    });
+    bus.serve(contracts.webhookResult, async (r) => {
+      this.webhookResults.push(r);
+      const w = this.webhooks.get(r.webhook_id);
+      if (!w || w.tenant_id !== r.tenant_id) return { status: 'gone' as const };
+      if (r.outcome !== 'delivered' && this.disableAfterFailures !== null) {
+        const failures = this.webhookResults.filter((x) => x.webhook_id === w.id && x.outcome !== 'delivered' && x.error_code !== 'WEBHOOK_DISABLED').length;
+        if (failures >= this.disableAfterFailures) w.status = 'disabled';
+      }
+      return { status: w.status ?? 'active' };
     });
     bus.serve(
       contracts.engineExtract,
