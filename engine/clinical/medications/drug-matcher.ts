@@ -1,10 +1,15 @@
 /**
  * Dictionary matcher for drug names over word tokens: a token trie for exact (multi-word) names,
- * plus a symmetric-deletion index for one-edit misspellings of names of 6+ letters and a digit →
- * letter repair for OCR noise ("metf0rmin", "1isinopril"). One pass over the note's tokens; no
- * per-note loop over the vocabulary.
+ * plus a symmetric-deletion index for one-edit misspellings of names of 6+ letters, a digit →
+ * letter repair for OCR noise ("metf0rmin", "1isinopril") and a repair of words OCR split in two
+ * ("Metf ormin"). One pass over the note's tokens; no per-note loop over the vocabulary.
+ *
+ * Precision with a large vocabulary: an everyday English word or an anatomy word is never
+ * fuzzy-corrected ("testis" is not testosterone); short or everyday-word brands ("Pan", "Bandy")
+ * need a strength or dose form beside them; compounds known only to DrugBank match exactly only.
  */
-import type { DrugEntry, DrugVocab } from '../vocab/drug-vocab.js';
+import { everydayWords, type DrugEntry, type DrugVocab } from '../vocab/drug-vocab.js';
+import { maySplitWord, noteOcrRepair } from '../text/ocr-repairs.js';
 
 export interface DrugMatch {
   start: number;
@@ -14,11 +19,12 @@ export interface DrugMatch {
   kind: 'exact' | 'ocr' | 'fuzzy';
 }
 
-interface Node { next: Map<string, Node>; entry: DrugEntry | null }
+interface Node { next: Map<string, Node>; entry: DrugEntry | null; strict: boolean }
 
 /** Characters allowed between the words of a multi-word name ("Z-Pak", "Tylenol #3", "co-amoxiclav"): 1–3 of " -/#+" (see isGap). */
 const OCR_DIGITS: Record<string, string> = { '0': 'o', '1': 'l', '5': 's', '8': 'b', '3': 'e', '6': 'g', '7': 't' };
 const MIN_FUZZY = 6;
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
 /** English and clinical words one edit away from a drug name; never corrected. */
 const NOT_DRUGS = new Set(['ambient', 'lyrics', 'solace', 'palace', 'prosecute', 'request', 'requires',
   'insular', 'restore', 'restored', 'detail', 'details', 'senior', 'lantern', 'plenty', 'allergic', 'allergy', 'cardiac',
@@ -28,32 +34,59 @@ const NOT_DRUGS = new Set(['ambient', 'lyrics', 'solace', 'palace', 'prosecute',
   'patients', 'history', 'started', 'stopped', 'continue', 'continued', 'daily', 'weekly', 'monthly', 'hourly',
   'lasting', 'pending', 'regimen', 'oxygen', 'severe', 'stable', 'symptoms']);
 
+/**
+ * Anatomy and clinical words that are one edit from a drug name, beyond the everyday word list:
+ * never corrected into a drug ("testis" → testosterone was reported four times in one note).
+ */
+const ANATOMY = new Set(`testis testes testicle testicles scrotum scrotal epididymis prostate prostatic urethra urethral ureter
+ureters ureteric bladder vesical kidney kidneys renal adrenal adrenals pelvis pelvic perineum perineal vagina vaginal vulva vulval
+vulvar cervix cervical uterus uterine ovary ovaries ovarian fallopian adnexa adnexal labia labial clitoris penile penis glans
+foreskin prepuce rectum rectal anus anal colon colonic cecum caecum ileum ileal jejunum duodenum duodenal pylorus pyloric
+stomach gastric esophagus oesophagus esophageal oesophageal pharynx pharyngeal larynx laryngeal trachea tracheal bronchus
+bronchi bronchial alveoli alveolar pleura pleural lung lungs pulmonary thorax thoracic sternum sternal rib ribs clavicle
+scapula humerus radius ulna carpal carpus metacarpal phalanx phalanges femur femoral tibia tibial fibula fibular patella
+patellar tarsal metatarsal calcaneus talus spine spinal vertebra vertebrae vertebral lumbar sacral sacrum coccyx cranium
+cranial skull mandible maxilla orbit orbital retina retinal cornea corneal sclera scleral iris pupil pupils lens conjunctiva
+conjunctival eyelid eyelids tympanic cochlea cochlear mastoid sinus sinuses nasal septum tonsil tonsils tonsillar adenoid
+adenoids tongue lingual palate gingiva gingival mucosa mucosal thyroid parathyroid pituitary hypothalamus cerebrum cerebral
+cerebellum cerebellar brainstem medulla meninges meningeal dura dural cortex cortical thalamus ventricle ventricles ventricular
+atrium atria atrial aorta aortic artery arteries arterial vein veins venous capillary myocardium myocardial pericardium
+pericardial endocardium valve valves mitral tricuspid liver hepatic gallbladder biliary pancreas pancreatic spleen splenic
+appendix omentum peritoneum peritoneal mesentery mesenteric diaphragm abdomen abdominal groin inguinal axilla axillary
+breast breasts nipple areola skin dermal epidermis subcutaneous muscle muscles muscular tendon tendons ligament ligaments
+cartilage synovium synovial bursa joint joints marrow lymph lymphatic node nodes gland glands nerve nerves neural neuron
+neurons retinae ocular optic auricle earlobe forearm elbow wrist wrists ankle ankles knee knees shoulder shoulders
+hip hips thigh thighs calf calves shin heel heels toe toes finger fingers thumb palm palms sole soles scalp forehead temple
+cheek cheeks chin jaw neck throat chest back flank buttock buttocks`.split(/\s+/));
+
 export class DrugMatcher {
-  private readonly root: Node = { next: new Map(), entry: null };
+  private readonly root: Node = { next: new Map(), entry: null, strict: false };
   /** Single-word names of 6+ letters, for fuzzy lookups. */
   private readonly single = new Map<string, DrugEntry>();
-  private readonly deletes = new Map<string, string[]>();
   /** Fuzzy/OCR outcomes per word: note vocabulary repeats, so each word is corrected once. */
   private readonly memo = new Map<string, { entry: DrugEntry; kind: 'ocr' | 'fuzzy' } | null>();
 
+  private readonly everyday: Set<string>;
+
   constructor(vocab: DrugVocab) {
+    this.everyday = everydayWords();
     for (const [term, entry] of vocab.terms) {
       const words = term.match(/[a-z0-9]+/g);
       if (!words) continue;
       let node = this.root;
       for (const w of words) {
         let n = node.next.get(w);
-        if (!n) { n = { next: new Map(), entry: null }; node.next.set(w, n); }
+        if (!n) { n = { next: new Map(), entry: null, strict: false }; node.next.set(w, n); }
         node = n;
       }
-      node.entry ??= entry;
-      if (words.length === 1 && /^[a-z]+$/.test(words[0]!) && words[0]!.length >= MIN_FUZZY) {
-        this.single.set(words[0]!, entry);
-        for (const d of deletions(words[0]!)) {
-          const list = this.deletes.get(d);
-          if (list) { if (!list.includes(words[0]!)) list.push(words[0]!); } else this.deletes.set(d, [words[0]!]);
-        }
-      }
+      if (node.entry) continue;
+      node.entry = entry;
+      const strict = vocab.strict.has(term);
+      node.strict = strict;
+      // Fuzzy targets: names a clinician writes, not short or everyday-word brands, not compounds
+      // known only to DrugBank (research chemicals one letter from an ordinary word).
+      const fuzzyTarget = !strict && !entry.source?.startsWith('drugbank:') && !this.everyday.has(words[0]!);
+      if (fuzzyTarget && words.length === 1 && /^[a-z]+$/.test(words[0]!) && words[0]!.length >= MIN_FUZZY) this.single.set(words[0]!, entry);
     }
   }
 
@@ -68,7 +101,7 @@ export class DrugMatcher {
       for (let j = i; j < toks.length && node; j++) {
         if (j > i && !isGap(text, toks[j - 1]!.e, toks[j]!.s)) break;
         node = node.next.get(toks[j]!.w);
-        if (node?.entry) { bestJ = j; bestEntry = node.entry; }
+        if (node?.entry && (!node.strict || inDrugContext(text, toks[i]!.s, toks[j]!.e))) { bestJ = j; bestEntry = node.entry; }
       }
       const t = toks[i]!;
       if (bestEntry) {
@@ -76,7 +109,9 @@ export class DrugMatcher {
         i = bestJ;
         continue;
       }
-      if (t.w.length < MIN_FUZZY - 1 || NOT_DRUGS.has(t.w)) continue;
+      const next = toks[i + 1];
+      if (next && this.splitRepair(text, t, next, out)) { i++; continue; }
+      if (t.w.length < MIN_FUZZY - 1 || NOT_DRUGS.has(t.w) || this.everyday.has(t.w) || ANATOMY.has(t.w)) continue;
       let hit = this.memo.get(t.w);
       if (hit === undefined) {
         hit = this.correct(t.w);
@@ -86,6 +121,16 @@ export class DrugMatcher {
       if (hit) out.push({ start: t.s, end: t.e, entry: hit.entry, kind: hit.kind });
     }
     return out;
+  }
+
+  /** "Metf ormin": joins two fragments when the join is a one-word name and neither part is a word. */
+  private splitRepair(text: string, t: WordToken, next: WordToken, out: DrugMatch[]): boolean {
+    if (!maySplitWord(text, t.s, t.e, next.s, t.w, next.w, (w) => this.everyday.has(w) || this.root.next.has(w))) return false;
+    const node = this.root.next.get(t.w + next.w);
+    if (!node?.entry || node.strict) return false;
+    out.push({ start: t.s, end: next.e, entry: node.entry, kind: 'ocr' });
+    noteOcrRepair();
+    return true;
   }
 
   /** OCR repair first ("metf0rmin", "rnetformin"), then one edit for words of 6+ letters. */
@@ -103,20 +148,30 @@ export class DrugMatcher {
   }
 
   private lookupOne(w: string): DrugEntry | null {
-    return this.root.next.get(w)?.entry ?? null;
+    const node = this.root.next.get(w);
+    return node && !node.strict ? node.entry : null;
   }
 
-  /** A single-word name within one edit (insert, delete, substitute, transpose) of `w`. */
+  /**
+   * A single-word name within one edit (delete, transpose, substitute, insert) of `w`, tried in
+   * that order: candidates are generated from the word (about 55 per letter) and looked up, so no
+   * index of the vocabulary's deletions is built at start-up. Only words that are neither everyday
+   * English nor anatomy reach here, once per distinct word (memoised).
+   */
   private fuzzy(w: string, sameFirst: boolean): DrugEntry | null {
-    const candidates = new Set<string>();
-    for (const c of this.deletes.get(w) ?? []) candidates.add(c);
-    for (const d of deletions(w)) {
-      if (this.single.has(d)) candidates.add(d);
-      for (const c of this.deletes.get(d) ?? []) candidates.add(c);
+    const n = w.length;
+    const hit = (c: string): DrugEntry | null => (sameFirst && c[0] !== w[0] ? null : this.single.get(c) ?? null);
+    for (let i = 0; i < n; i++) { const e = hit(w.slice(0, i) + w.slice(i + 1)); if (e) return e; }
+    for (let i = 0; i + 1 < n; i++) { const e = hit(w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2)); if (e) return e; }
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < 26; k++) {
+        const ch = ALPHABET[k]!;
+        if (ch === w[i]) continue;
+        const e = hit(w.slice(0, i) + ch + w.slice(i + 1)); if (e) return e;
+      }
     }
-    for (const c of candidates) {
-      if (sameFirst && c[0] !== w[0]) continue;
-      if (withinOneEdit(w, c)) return this.single.get(c)!;
+    for (let i = 0; i <= n; i++) {
+      for (let k = 0; k < 26; k++) { const e = hit(w.slice(0, i) + ALPHABET[k]! + w.slice(i)); if (e) return e; }
     }
     return null;
   }
@@ -159,11 +214,24 @@ function isGap(text: string, from: number, to: number): boolean {
   return true;
 }
 
-function deletions(w: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < w.length; i++) out.push(w.slice(0, i) + w.slice(i + 1));
-  return out;
+/** Dose-form words written before a brand ("Tab. Pan", "Cap Mox", "Syp. Calpol"). */
+const FORM_BEFORE = /(?:^|[^a-z])(?:tabs?|tablets?|caps?|capsules?|syp|syr|syrup|inj|injection|susp|suspension|oint|ointment|cream|gel|drops?|sachets?|inh|inhaler|neb|rx|t|c)\.?\s*$/i;
+
+/**
+ * Whether a strict name (a short or everyday-word brand) at text[start, end) stands as a drug: a
+ * strength or count follows ("Pan 40", "Dolo-650") or a dose form precedes it ("Tab. Pan").
+ */
+function inDrugContext(text: string, start: number, end: number): boolean {
+  let k = end;
+  while (k < text.length && k < end + 3 && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 45)) k++;
+  const c = text.charCodeAt(k);
+  if (c >= 48 && c <= 57) return true;
+  if (FORM_AFTER.test(text.slice(k, k + 12))) return true;
+  return FORM_BEFORE.test(text.slice(Math.max(0, start - 14), start));
 }
+
+/** Dose-form words written after a brand ("Evra patch", "Tayo sachet"). */
+const FORM_AFTER = /^(?:patch|patches|inhaler|puffs?|tabs?|tablets?|caps?|capsules?|sachets?|cream|gel|ointment|drops|syrup|ring|implant|injection|spray|pen|nebs?)\b/i;
 
 /** Digits inside a word read as the letters OCR confuses them with; "rn" read as "m". */
 function repairOcr(w: string): string {

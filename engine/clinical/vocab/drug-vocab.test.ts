@@ -11,7 +11,7 @@ describe('loadDrugVocab', () => {
   it('bundles at least 300 drugs with brand → ingredient mappings', () => {
     const v = loadDrugVocab();
     expect(v.ingredients.size).toBeGreaterThanOrEqual(300);
-    expect(v.terms.get('glucophage')).toEqual({ name: 'metformin', rxcui: '6809' });
+    expect(v.terms.get('glucophage')).toMatchObject({ name: 'metformin', rxcui: '6809' });
     expect(v.terms.get('paracetamol')?.name).toBe('acetaminophen');
   });
 

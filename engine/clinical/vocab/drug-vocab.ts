@@ -13,6 +13,11 @@ export interface DrugEntry {
   name: string;
   /** RxNorm ingredient RxCUI, or null when not known (and for combinations). */
   rxcui: string | null;
+  /**
+   * Where the entry came from: `curated` (drugs.tsv, drugs-curated.tsv), `medlineplus:a…`,
+   * `mesh:D…`, `drugbank:DB…`; absent for RxNorm and older TSVs.
+   */
+  source?: string;
 }
 
 export interface DrugVocab {
@@ -20,14 +25,37 @@ export interface DrugVocab {
   terms: Map<string, DrugEntry>;
   /** Ingredient name → entry. */
   ingredients: Map<string, DrugEntry>;
+  /**
+   * Surface forms that are short or everyday words ("Pan", "Bandy"): they name a drug only with a
+   * strength after them ("Pan 40") or a dose-form prefix before them ("Tab. Pan").
+   */
+  strict: Set<string>;
 }
 
 export const BUNDLED_DRUGS_TSV = fileURLToPath(new URL('./drugs.tsv', import.meta.url));
+/** Hand-curated Indian and UK hospital brands (source `curated`). */
+export const CURATED_DRUGS_TSV = fileURLToPath(new URL('./drugs-curated.tsv', import.meta.url));
+/** Generated from MedlinePlus, MeSH and DrugBank by scripts/vocab/build-drug-vocab.ts. */
+export const OPEN_DRUGS_TSV = fileURLToPath(new URL('./drugs-open.tsv', import.meta.url));
+const ENGLISH_WORDS = fileURLToPath(new URL('./english-words.txt', import.meta.url));
+
+let english: Set<string> | null = null;
+
+/**
+ * Lower-case everyday English words (SCOWL word list via Debian wamerican, minus drug names),
+ * loaded once: never fuzzy-corrected into a drug, never joined by OCR split repair.
+ */
+export function everydayWords(): Set<string> {
+  english ??= new Set(read(ENGLISH_WORDS).split('\n').filter((w) => w !== ''));
+  return english;
+}
 
 /** Loads the bundled vocabulary plus `paths` (TSV in our format, RXNCONSO.RRF, RXNREL.RRF). Throws CONFIG_INVALID on unreadable files. */
 export function loadDrugVocab(paths: string[] = []): DrugVocab {
-  const vocab: DrugVocab = { terms: new Map(), ingredients: new Map() };
+  const vocab: DrugVocab = { terms: new Map(), ingredients: new Map(), strict: new Set() };
   addTsv(vocab, read(BUNDLED_DRUGS_TSV));
+  addTsv(vocab, read(CURATED_DRUGS_TSV));
+  addTsv(vocab, read(OPEN_DRUGS_TSV));
   const rel = paths.find((p) => /rxnrel\.rrf$/i.test(basename(p)));
   for (const p of paths) {
     if (p === rel) continue;
@@ -45,25 +73,36 @@ function read(path: string): string {
   }
 }
 
-function addTerm(vocab: DrugVocab, term: string, entry: DrugEntry): void {
-  const key = term.trim().toLowerCase();
+function addTerm(vocab: DrugVocab, term: string, entry: DrugEntry, curated = false): void {
+  const marked = term.startsWith('^');
+  const key = (marked ? term.slice(1) : term).trim().toLowerCase();
   if (key.length < 2) return;
   // Earlier files win for a surface form: the curated list beats a bulk release.
-  if (!vocab.terms.has(key)) vocab.terms.set(key, entry);
+  if (vocab.terms.has(key)) return;
+  vocab.terms.set(key, entry);
+  // A short brand or one that is an English word needs a strength or dose form beside it.
+  if (marked || (curated && /^[a-z]+$/.test(key) && (key.length < 5 || everydayWords().has(key)))) vocab.strict.add(key);
 }
 
-/** Adds TSV rows `name<TAB>rxcui<TAB>brand|brand<TAB>synonym|synonym`; `#` starts a comment line. */
+/**
+ * Adds TSV rows `name<TAB>rxcui<TAB>brand|brand<TAB>synonym|synonym[<TAB>source]`; `#` starts a
+ * comment line. A term written `^Pan` is strict (see DrugVocab.strict); in rows whose source is
+ * `curated`, short or everyday-word terms are strict too. Rows without a source count as curated.
+ */
 export function addTsv(vocab: DrugVocab, text: string): void {
   for (const line of text.split(/\r?\n/)) {
     if (line.trim() === '' || line.startsWith('#')) continue;
-    const [name = '', rxcui = '', brands = '', synonyms = ''] = line.split('\t');
+    const [name = '', rxcui = '', brands = '', synonyms = '', source = ''] = line.split('\t');
     const n = name.trim().toLowerCase();
     if (n === '') continue;
-    const entry: DrugEntry = vocab.ingredients.get(n) ?? { name: n, rxcui: rxcui.trim() === '' ? null : rxcui.trim() };
+    const src = source.trim() === '' ? 'curated' : source.trim();
+    let entry = vocab.ingredients.get(n);
+    if (!entry) { entry = { name: n, rxcui: rxcui.trim() === '' ? null : rxcui.trim(), source: src }; vocab.ingredients.set(n, entry); }
     if (entry.rxcui === null && rxcui.trim() !== '') entry.rxcui = rxcui.trim();
-    vocab.ingredients.set(n, entry);
-    addTerm(vocab, n, entry);
-    for (const t of [...brands.split('|'), ...synonyms.split('|')]) if (t.trim() !== '') addTerm(vocab, t, entry);
+    // Only the curated supplement's short brands turn strict; drugs.tsv abbreviations ("HCTZ") were checked by hand.
+    const curated = source.trim() === 'curated';
+    addTerm(vocab, n, entry, curated);
+    for (const t of [...brands.split('|'), ...synonyms.split('|')]) if (t.trim() !== '') addTerm(vocab, t.trim(), entry, curated);
   }
 }
 
