@@ -4,12 +4,13 @@
  * so coded errors cross process boundaries intact.
  */
 import { connect } from '@nats-io/transport-node';
-import { NoRespondersError, TimeoutError, type Msg, type NatsConnection, type Subscription } from '@nats-io/nats-core';
+import { NoRespondersError, PermissionViolationError, TimeoutError, createInbox, nkeyAuthenticator, type Msg, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { z } from 'zod';
 import { WardClerkError, errorFromJSON, isWardClerkError, type ErrorCode } from './errors.js';
 import type { Contract } from './contracts.js';
 import type { Logger } from './logger.js';
+import type { NatsCredentials } from './nats-credentials.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -43,6 +44,18 @@ export interface ConnectBusOptions {
   url: string;
   name: string;
   log: Logger;
+  /** This role's NKey user (core/nats-credentials.ts); omit only for a server without authorization. */
+  credentials?: NatsCredentials;
+}
+
+const inboxPrefixes = new WeakMap<NatsConnection, string>();
+
+/**
+ * A new reply inbox on `nc` under its role's inbox prefix (`_INBOX_<role>.…`), the only inboxes
+ * that role may subscribe to. Use it instead of nats' createInbox() for hand-made reply subjects.
+ */
+export function inboxFor(nc: NatsConnection): string {
+  return createInbox(inboxPrefixes.get(nc));
 }
 
 function unavailableCode(subject: string): ErrorCode {
@@ -70,7 +83,12 @@ export async function connectBus(options: ConnectBusOptions): Promise<Bus> {
     // nats.js allocates an Error per request for async stack traces; on the hot path that costs
     // more than the request itself. Our coded errors name the subject instead.
     noAsyncTraces: true,
+    // The seed signs the server's nonce: it never crosses the wire, and the server holds only the public key.
+    ...(options.credentials
+      ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(options.credentials.seed)), inboxPrefix: options.credentials.inboxPrefix }
+      : {}),
   });
+  if (options.credentials) inboxPrefixes.set(nc, options.credentials.inboxPrefix);
   const js = jetstream(nc);
   // No API check at connect: engines run against servers without JetStream; users of jsm fail clearly.
   const jsm = await jetstreamManager(nc, { checkAPI: false });
@@ -85,6 +103,10 @@ export async function connectBus(options: ConnectBusOptions): Promise<Bus> {
     } catch (e) {
       if (e instanceof NoRespondersError || (e instanceof Error && e.message.includes('no responders'))) {
         throw new WardClerkError(unavailableCode(c.subject), `No service is answering ${c.subject}`, { cause: e, details: { subject: c.subject } });
+      }
+      if (e instanceof PermissionViolationError || (e instanceof Error && e.cause instanceof PermissionViolationError)) {
+        // This role's NATS user may not use the subject (core/bus-permissions.ts): a wiring bug, not the caller's fault.
+        throw new WardClerkError('INTERNAL', `This role may not use ${c.subject} on the bus`, { cause: e, details: { subject: c.subject, reason: 'nats_permission_denied' } });
       }
       if (e instanceof TimeoutError || (e instanceof Error && e.name === 'TimeoutError')) {
         throw new WardClerkError('TIMEOUT', `No reply on ${c.subject} in time`, { cause: e, details: { subject: c.subject } });

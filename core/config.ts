@@ -21,6 +21,10 @@ const ENV = {
   WARDCLERK_HTTP_HEADERS_TIMEOUT_MS: { schema: z.coerce.number().int().min(100).max(120000).default(10000), help: 'milliseconds a client may take to send request headers (slow-loris guard), 100–120000' },
   WARDCLERK_PUBLIC_URL: { schema: z.string().url().optional(), help: 'the URL clients use, e.g. https://wardclerk.hospital.local' },
   NATS_URL: { schema: z.string().min(1).optional(), help: 'a NATS server URL, e.g. nats://127.0.0.1:4222' },
+  WARDCLERK_NATS_CREDENTIALS: {
+    schema: z.string().min(1).optional(),
+    help: "path to this role's NATS credentials file (mode 0600), e.g. /etc/wardclerk/engine.json; default <data>/nats-credentials/<role>.json when present",
+  },
   WARDCLERK_LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     help: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -75,6 +79,8 @@ export interface Config {
   /** Longest wait for a request's headers (including WebSocket upgrades) before the socket is dropped. */
   httpHeadersTimeoutMs: number;
   natsUrl: string | undefined;
+  /** This role's NATS credentials file (core/nats-credentials.ts); undefined = the data dir's default. */
+  natsCredentialsFile: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   adminPassword: string | undefined;
   masterKeyFile: string;
@@ -126,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: read(env, 'WARDCLERK_PUBLIC_URL'),
     httpHeadersTimeoutMs: read(env, 'WARDCLERK_HTTP_HEADERS_TIMEOUT_MS'),
     natsUrl: read(env, 'NATS_URL'),
+    natsCredentialsFile: ((f) => (f === undefined ? undefined : resolve(f)))(read(env, 'WARDCLERK_NATS_CREDENTIALS')),
     logLevel: read(env, 'WARDCLERK_LOG_LEVEL'),
     adminPassword: read(env, 'WARDCLERK_ADMIN_PASSWORD'),
     masterKeyFile: resolve(read(env, 'WARDCLERK_MASTER_KEY_FILE') ?? resolve(dataDir, 'master.key')),

@@ -13,6 +13,7 @@ import { connectBus, encodeJson } from '../core/bus.js';
 import type { Config } from '../core/config.js';
 import { ENGINE_INFO_SUBJECT, contracts, type EngineInfo } from '../core/contracts.js';
 import { WardClerkError, isWardClerkError } from '../core/errors.js';
+import { resolveRoleCredentials } from '../core/nats-credentials.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { announceReady, type RoleHandle } from '../core/role.js';
 import { parseSig } from './clinical/sig/parse-sig.js';
@@ -60,7 +61,7 @@ export async function runEngine(config: Config, options: RunEngineOptions = {}):
   const ocrGate = createAdmissionGate({ name: ocr ? `${ocr.provider}:${ocr.modelId}` : 'ocr', concurrency: config.modelConcurrency, queueSize: config.modelQueue });
   const models = createLoadedModels({ registry, deps, concurrency: config.modelConcurrency, queueSize: config.modelQueue });
 
-  const bus = await connectBus({ url: config.natsUrl, name: 'wardclerk-engine', log });
+  const bus = await connectBus({ url: config.natsUrl, name: 'wardclerk-engine', log, credentials: await resolveRoleCredentials(config, 'engine') });
   const engineId = randomUUID();
   const startedAt = new Date().toISOString();
   let inFlight = 0;

@@ -13,6 +13,7 @@ import { STREAMS, contracts, itemSubject } from '../core/contracts.js';
 import { initCrypto } from '../core/crypto.js';
 import { WardClerkError } from '../core/errors.js';
 import { ensureStreams } from '../core/jetstream-setup.js';
+import { resolveRoleCredentials } from '../core/nats-credentials.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { loadOrCreateMasterKey } from '../core/master-key.js';
 import { announceReady, type RoleHandle } from '../core/role.js';
@@ -40,7 +41,7 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
   await initCrypto();
   const masterKey = await loadOrCreateMasterKey(config.masterKeyFile);
   const store = await openStore({ dir: join(config.dataDir, 'store'), masterKey });
-  const bus = await connectBus({ url: config.natsUrl, name: 'wardclerk-gateway', log });
+  const bus = await connectBus({ url: config.natsUrl, name: 'wardclerk-gateway', log, credentials: await resolveRoleCredentials(config, 'gateway') });
   await ensureStreams(bus.jsm, config);
 
   const tokens = withVerifyCache(await createTokenService({ store, config }));

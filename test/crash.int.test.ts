@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveKey, initCrypto } from '../core/crypto.js';
 import { loadOrCreateMasterKey } from '../core/master-key.js';
+import { credentialsDirOf } from '../core/nats-credentials.js';
 import { call, createTenantClient, operatorToken, until } from './api-client.js';
 import { startNatsServer, type NatsServerHandle } from './nats-server.js';
 import { startRole, type RoleProcess } from './role-process.js';
@@ -29,7 +30,8 @@ beforeAll(async () => {
   await initCrypto();
   dataDir = await mkdtemp(join(tmpdir(), 'wardclerk-crash-'));
   const key = await loadOrCreateMasterKey(join(dataDir, 'master.key'));
-  nats = await startNatsServer({ cipherKeyHex: Buffer.from(deriveKey(key, 1, 'natsjs__')).toString('hex') });
+  // Each role process finds its own NATS credentials under WARDCLERK_DATA_DIR, as under npm start.
+  nats = await startNatsServer({ cipherKeyHex: Buffer.from(deriveKey(key, 1, 'natsjs__')).toString('hex'), credentialsDir: credentialsDirOf(dataDir) });
   env = {
     NATS_URL: nats.url,
     WARDCLERK_DATA_DIR: dataDir,

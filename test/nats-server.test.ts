@@ -23,13 +23,13 @@ async function storeContains(dir: string, marker: string): Promise<boolean> {
   return false;
 }
 
-/** Publishes `marker` into a file-backed stream and returns the stored message count. */
-async function publishMarker(url: string, marker: string): Promise<void> {
-  const nc = await connect({ servers: url });
+/** Publishes `marker` into a file-backed stream, as the worker (which may write WardClerk's dead-letter stream). */
+async function publishMarker(nats: NatsServerHandle, marker: string): Promise<void> {
+  const nc = await connect(nats.connectOptions('worker'));
   try {
     const jsm = await jetstreamManager(nc);
-    await jsm.streams.add({ name: 'T', subjects: ['t.>'] });
-    await jetstream(nc).publish('t.1', new TextEncoder().encode(marker));
+    await jsm.streams.add({ name: 'WC_DEAD', subjects: ['wc.dead.>'] });
+    await jetstream(nc).publish('wc.dead.t', new TextEncoder().encode(marker));
   } finally {
     await nc.close();
   }
@@ -45,7 +45,7 @@ describe('startNatsServer', () => {
     const nats = await startNatsServer();
     handles.push(nats);
     expect(nats.url).toBe(`nats://127.0.0.1:${nats.port}`);
-    const nc = await connect({ servers: nats.url });
+    const nc = await connect(nats.connectOptions('gateway'));
     expect(nc.info?.jetstream).toBe(true);
     await nc.close();
     await nats.stop();
@@ -55,7 +55,7 @@ describe('startNatsServer', () => {
   it('runs without JetStream when asked', async () => {
     const nats = await startNatsServer({ jetstream: false });
     handles.push(nats);
-    const nc = await connect({ servers: nats.url });
+    const nc = await connect(nats.connectOptions('engine'));
     expect(nc.info?.jetstream ?? false).toBe(false);
     await nc.close();
   });
@@ -64,7 +64,7 @@ describe('startNatsServer', () => {
     const nats = await startNatsServer({ cipherKeyHex: KEY });
     handles.push(nats);
     const marker = `MARKER-${Math.random().toString(36).slice(2)}-PLAINTEXT`;
-    await publishMarker(nats.url, marker);
+    await publishMarker(nats, marker);
     await nats.restart(); // flushes message blocks to disk
     expect((await filesUnder(nats.storeDir)).length).toBeGreaterThan(0);
     expect(await storeContains(nats.storeDir, marker)).toBe(false);
@@ -74,7 +74,7 @@ describe('startNatsServer', () => {
     const nats = await startNatsServer();
     handles.push(nats);
     const marker = `MARKER-${Math.random().toString(36).slice(2)}-PLAINTEXT`;
-    await publishMarker(nats.url, marker);
+    await publishMarker(nats, marker);
     await nats.restart();
     expect(await storeContains(nats.storeDir, marker)).toBe(true);
   });
@@ -82,14 +82,26 @@ describe('startNatsServer', () => {
   it('keeps stream data across kill9() and restart() on the same port', async () => {
     const nats = await startNatsServer({ cipherKeyHex: KEY });
     handles.push(nats);
-    await publishMarker(nats.url, 'x');
+    await publishMarker(nats, 'x');
     const port = nats.port;
     await nats.kill9();
     await nats.restart();
     expect(nats.port).toBe(port);
-    const nc = await connect({ servers: nats.url });
-    const info = await (await jetstreamManager(nc)).streams.info('T');
+    const nc = await connect(nats.connectOptions('worker'));
+    const info = await (await jetstreamManager(nc)).streams.info('WC_DEAD');
     expect(info.state.messages).toBe(1);
+    await nc.close();
+  });
+
+  it('runs with per-role users by default: no anonymous client; auth: false opens it', async () => {
+    const nats = await startNatsServer({ jetstream: false });
+    handles.push(nats);
+    await expect(connect({ servers: nats.url, maxReconnectAttempts: 0 })).rejects.toThrow(/authorization/i);
+    expect((await stat(nats.credentialsFile('engine'))).mode & 0o777).toBe(0o600);
+    const open = await startNatsServer({ jetstream: false, auth: false });
+    handles.push(open);
+    expect(open.credentials).toBeNull();
+    const nc = await connect({ servers: open.url });
     await nc.close();
   });
 

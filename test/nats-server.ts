@@ -1,11 +1,17 @@
 /**
  * A real nats-server for integration tests: random free port, JetStream in a temp dir, optional
- * encryption at rest. Shared by every test that needs NATS; dispose it (`await using`) or call
- * stop() in afterAll. restart() comes back on the same port and store, as after a crash.
+ * encryption at rest, and — unless `auth: false` — the same per-role NKey users and permissions
+ * as production (core/bus-permissions.ts), so every test that uses it exercises them: a client
+ * connects as a role with `connectOptions(role)` / `credentials[role]`. Shared by every test that
+ * needs NATS; dispose it (`await using`) or call stop() in afterAll. restart() comes back on the
+ * same port and store, as after a crash.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nkeyAuthenticator, type ConnectionOptions } from '@nats-io/nats-core';
+import { natsUsersFor } from '../core/bus-permissions.js';
+import { ensureNatsCredentials, type NatsCredentials, type NatsRole } from '../core/nats-credentials.js';
 import { findFreePort } from '../scripts/supervisor/free-port.js';
 import { launchNatsServer, type NatsProcess } from '../scripts/supervisor/nats-process.js';
 
@@ -16,6 +22,14 @@ export interface NatsServerHandle {
   readonly pid: number;
   /** The JetStream store directory ('' when started with `jetstream: false`). */
   storeDir: string;
+  /** Each role's credentials (null with `auth: false`). Secret seeds: never log them. */
+  credentials: Record<NatsRole, NatsCredentials> | null;
+  /** The directory holding `<role>.json` credential files ('' with `auth: false`). */
+  credentialsDir: string;
+  /** Options for nats' connect() as `role` (servers, NKey authenticator, inbox prefix); no role: anonymous. */
+  connectOptions(role?: NatsRole): ConnectionOptions;
+  /** The credentials file of `role`, for WARDCLERK_NATS_CREDENTIALS. */
+  credentialsFile(role: NatsRole): string;
   /** Graceful stop; also removes the temp dir. Idempotent. */
   stop(): Promise<void>;
   /** SIGKILL, keeping the store, as a crash would; follow with restart(). */
@@ -30,18 +44,32 @@ export interface StartNatsServerOptions {
   jetstream?: boolean;
   /** 64 hex chars: enables JetStream encryption at rest (chachapoly). */
   cipherKeyHex?: string;
+  /** Default true: per-role NKey users, no anonymous clients. */
+  auth?: boolean;
+  /** Where the credential files are generated or reused (default a temp dir); e.g. an appliance's `<data>/nats-credentials`. */
+  credentialsDir?: string;
+}
+
+/** nats connect() options for a client acting as the role whose credentials these are. */
+export function roleConnectOptions(url: string, credentials: NatsCredentials | undefined): ConnectionOptions {
+  if (!credentials) return { servers: url };
+  return { servers: url, authenticator: nkeyAuthenticator(new TextEncoder().encode(credentials.seed)), inboxPrefix: credentials.inboxPrefix };
 }
 
 /** Starts a nats-server and resolves once it accepts connections. */
 export async function startNatsServer(options: StartNatsServerOptions = {}): Promise<NatsServerHandle> {
   const dir = await mkdtemp(join(tmpdir(), 'wardclerk-nats-'));
   const storeDir = options.jetstream === false ? '' : join(dir, 'jetstream');
+  const credentialsDir = options.auth === false ? '' : (options.credentialsDir ?? join(dir, 'credentials'));
+  const credentials = credentialsDir ? await ensureNatsCredentials(credentialsDir) : null;
+  const users = credentials ? natsUsersFor(credentials) : undefined;
   const launch = async (port: number): Promise<NatsProcess> =>
     launchNatsServer({
       configDir: dir,
       port,
       storeDir: storeDir || undefined,
       cipherKeyHex: options.cipherKeyHex,
+      users,
     });
 
   let current: NatsProcess | undefined;
@@ -79,6 +107,15 @@ export async function startNatsServer(options: StartNatsServerOptions = {}): Pro
       return server.pid;
     },
     storeDir,
+    credentials,
+    credentialsDir,
+    connectOptions(role) {
+      return roleConnectOptions(server.url, role && credentials ? credentials[role] : undefined);
+    },
+    credentialsFile(role) {
+      if (!credentialsDir) throw new Error('this nats-server runs without auth');
+      return join(credentialsDir, `${role}.json`);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -14,7 +14,7 @@ describe('startRole', () => {
   });
 
   it('starts the real worker, waits for ready, captures its logs and stops it', async () => {
-    const worker = await startRole('worker', { NATS_URL: nats.url, WARDCLERK_LOG_LEVEL: 'info' });
+    const worker = await startRole('worker', { NATS_URL: nats.url, WARDCLERK_NATS_CREDENTIALS: nats.credentialsFile('worker'), WARDCLERK_LOG_LEVEL: 'info' });
     expect(isAlive(worker.pid)).toBe(true);
     await worker.waitForLog('"msg":"ready"');
     expect(worker.logs()).toContain('"role":"worker"');
@@ -24,7 +24,7 @@ describe('startRole', () => {
   });
 
   it('kill9() takes the role down at once', async () => {
-    await using worker = await startRole('worker', { NATS_URL: nats.url });
+    await using worker = await startRole('worker', { NATS_URL: nats.url, WARDCLERK_NATS_CREDENTIALS: nats.credentialsFile('worker') });
     await worker.kill9();
     expect(isAlive(worker.pid)).toBe(false);
   });

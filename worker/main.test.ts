@@ -16,7 +16,8 @@ describe('runWorker', () => {
   });
 
   it('creates the streams, processes batch items, and closes cleanly', async () => {
-    await using nats = await startNatsServer();
+    // FakeGateway serves the store and the engine on one connection: no per-role users here.
+    await using nats = await startNatsServer({ auth: false });
     const gateway = await FakeGateway.start(nats.url);
     try {
       const config = loadConfig({ NATS_URL: nats.url, WARDCLERK_DATA_DIR: '/tmp/wardclerk-unused', WARDCLERK_ITEM_ACK_WAIT_MS: '1000' });

@@ -6,6 +6,7 @@ import { connectBus } from '../core/bus.js';
 import type { Config } from '../core/config.js';
 import { WardClerkError } from '../core/errors.js';
 import { ensureStreams } from '../core/jetstream-setup.js';
+import { resolveRoleCredentials } from '../core/nats-credentials.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { announceReady, type RoleHandle } from '../core/role.js';
 import { startWorker } from './start-worker.js';
@@ -26,7 +27,7 @@ export async function runWorker(config: Config, options: RunWorkerOptions = {}):
     });
   }
   const log = options.log ?? createLogger({ level: config.logLevel, role: 'worker' });
-  const bus = await connectBus({ url: config.natsUrl, name: 'wardclerk-worker', log });
+  const bus = await connectBus({ url: config.natsUrl, name: 'wardclerk-worker', log, credentials: await resolveRoleCredentials(config, 'worker') });
   let worker;
   try {
     await ensureStreams(bus.jsm, config);

@@ -4,9 +4,9 @@
  * rebuilds coded errors from engine replies with their `Retry-After` hint, which travels in
  * `details.retry_after` because only code, message and details cross NATS.
  */
-import { createInbox, type Msg, type NatsConnection } from '@nats-io/nats-core';
+import { type Msg, type NatsConnection } from '@nats-io/nats-core';
 import type { z } from 'zod';
-import { decodeJson, encodeJson } from '../../core/bus.js';
+import { decodeJson, encodeJson, inboxFor } from '../../core/bus.js';
 import { EngineInfoSchema, type Contract, type EngineInfo } from '../../core/contracts.js';
 import { WardClerkError, errorFromJSON, isWardClerkError } from '../../core/errors.js';
 
@@ -32,7 +32,7 @@ const isNoResponders = (m: Msg) => m.data.length === 0 && m.headers?.code === 50
  * `waitMs` (sooner once `maxReplies` have come). No engine → an empty list.
  */
 export async function collectReplies(nc: NatsConnection, subject: string, payload: unknown, options: { waitMs: number; maxReplies?: number }): Promise<unknown[]> {
-  const inbox = createInbox();
+  const inbox = inboxFor(nc);
   const replies: unknown[] = [];
   await new Promise<void>((resolve) => {
     const timer = setTimeout(finish, options.waitMs);

@@ -19,7 +19,8 @@ const log = createLogger({ level: 'silent', role: 'gateway' });
 const client = { kind: 'client' as const, sub: 'c1', tenantId: 't1', scopes: [] };
 
 beforeAll(async () => {
-  nats = await startNatsServer({ jetstream: false });
+  // One connection plays both the gateway and a scripted engine here, so no per-role users.
+  nats = await startNatsServer({ jetstream: false, auth: false });
   nc = await connect({ servers: nats.url });
 });
 afterAll(async () => {

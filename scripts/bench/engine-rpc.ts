@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { connectBus } from '../../core/bus.js';
 import { contracts } from '../../core/contracts.js';
 import { createLogger } from '../../core/logger.js';
+import { credentialsDirOf } from '../../core/nats-credentials.js';
 import { extractClinical } from '../../engine/clinical/extract.js';
 import { startNatsServer } from '../../test/nats-server.js';
 import { startRole } from '../../test/role-process.js';
@@ -22,9 +23,9 @@ function pct(sorted: number[], p: number): number {
 export async function benchEngineRpc(options: { requests?: number } = {}): Promise<Record<string, unknown>> {
   const n = options.requests ?? 2000;
   const dataDir = await mkdtemp(join(tmpdir(), 'wardclerk-rpc-'));
-  const nats = await startNatsServer({ jetstream: false });
+  const nats = await startNatsServer({ jetstream: false, credentialsDir: credentialsDirOf(dataDir) });
   const engine = await startRole('engine', { NATS_URL: nats.url, WARDCLERK_DATA_DIR: dataDir, WARDCLERK_LOG_LEVEL: 'warn' });
-  const bus = await connectBus({ url: nats.url, name: 'bench', log: createLogger({ level: 'silent', role: 'bench' }) });
+  const bus = await connectBus({ url: nats.url, name: 'bench', log: createLogger({ level: 'silent', role: 'bench' }), credentials: nats.credentials!.gateway });
   try {
     const local: number[] = [];
     const remote: number[] = [];

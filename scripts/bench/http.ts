@@ -12,6 +12,7 @@ import { once } from 'node:events';
 import autocannon from 'autocannon';
 import { deriveKey, initCrypto } from '../../core/crypto.js';
 import { loadOrCreateMasterKey } from '../../core/master-key.js';
+import { credentialsDirOf } from '../../core/nats-credentials.js';
 import { createTenantClient, operatorToken } from '../../test/api-client.js';
 import { startNatsServer } from '../../test/nats-server.js';
 import { startRole, type RoleProcess } from '../../test/role-process.js';
@@ -42,7 +43,7 @@ export async function benchHttp(options: { seconds?: number } = {}): Promise<Rec
   await initCrypto();
   const dataDir = await mkdtemp(join(tmpdir(), 'wardclerk-bench-'));
   const key = await loadOrCreateMasterKey(join(dataDir, 'master.key'));
-  const nats = await startNatsServer({ cipherKeyHex: Buffer.from(deriveKey(key, 1, 'natsjs__')).toString('hex') });
+  const nats = await startNatsServer({ cipherKeyHex: Buffer.from(deriveKey(key, 1, 'natsjs__')).toString('hex'), credentialsDir: credentialsDirOf(dataDir) });
   const password = 'bench-admin-password-123';
   const env = { NATS_URL: nats.url, WARDCLERK_DATA_DIR: dataDir, WARDCLERK_PORT: '0', WARDCLERK_HOST: '127.0.0.1', WARDCLERK_ADMIN_PASSWORD: password, WARDCLERK_LOG_LEVEL: 'warn' };
   const roles: RoleProcess[] = [];

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findNatsServer } from '../setup/find-nats-server.js';
 import { renderNatsConfig, supportsSyncInterval } from './nats-config.js';
+import { natsUsersFor } from '../../core/bus-permissions.js';
+import { NATS_ROLES, ensureNatsCredentials } from '../../core/nats-credentials.js';
 
 const binary = findNatsServer();
 const KEY = '0f'.repeat(32);
@@ -41,6 +43,19 @@ describe.skipIf(!binary)('nats config', () => {
     const result = await accepted(dir, withSync);
     expect(await supportsSyncInterval(binary!)).toBe(result.ok);
     if (!result.ok) expect(result.output).toContain('sync_interval');
+  });
+
+  it('renders the per-role NKey users and permissions so that the installed nats-server accepts them', async () => {
+    const credentials = await ensureNatsCredentials(join(dir, 'creds'));
+    const text = renderNatsConfig({ host: '127.0.0.1', port: 4222, storeDir: join(dir, 'js'), syncAlways: false, users: natsUsersFor(credentials) });
+    expect(text).toContain('authorization {');
+    for (const role of NATS_ROLES) {
+      expect(text).toContain(`nkey: "${credentials[role].publicKey}"`);
+      expect(text).not.toContain(credentials[role].seed); // public keys only
+    }
+    expect(text).toContain('"$JS.API.CONSUMER.MSG.NEXT.WC_ITEMS.items"');
+    expect(await accepted(dir, text)).toMatchObject({ ok: true });
+    expect(() => renderNatsConfig({ host: '127.0.0.1', port: 1, syncAlways: false, users: [{ nkey: credentials.engine.seed, permissions: natsUsersFor(credentials)[0]!.permissions }] })).toThrow(/public/);
   });
 
   it('quotes paths safely and rejects a malformed key', () => {

@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RolePermissions } from '../../core/bus-permissions.js';
 
 export interface NatsConfigOptions {
   host: string;
@@ -19,10 +20,35 @@ export interface NatsConfigOptions {
   /** Emit `sync_interval: always` (fsync every write). nats-server 2.9 rejects the field. */
   syncAlways: boolean;
   serverName?: string;
+  /**
+   * NKey users with their permissions (core/bus-permissions.ts). When given, every client must
+   * authenticate as one of them; omit only for a server nothing untrusted can reach.
+   */
+  users?: ReadonlyArray<NatsUser>;
+}
+
+/** One NATS user: an NKey public key (`U…`) and what it may publish and subscribe to. */
+export interface NatsUser {
+  nkey: string;
+  permissions: RolePermissions;
 }
 
 /** nats-server's config syntax takes JSON strings for quoted values. */
 const q = (value: string): string => JSON.stringify(value);
+
+/** The `authorization` block: the server holds public keys only; the seeds stay with the roles. */
+function renderAuthorization(users: ReadonlyArray<NatsUser>): string[] {
+  const lines = ['authorization {', '  users: ['];
+  for (const u of users) {
+    if (!/^U[A-Z2-7]{55}$/.test(u.nkey)) throw new Error('a NATS user nkey must be a public user key (U…)');
+    const p = u.permissions;
+    const perms: Record<string, unknown> = { publish: { allow: p.publish }, subscribe: { allow: p.subscribe } };
+    if (p.allowResponses) perms.allow_responses = p.allowResponses;
+    lines.push(`    { nkey: ${q(u.nkey)}, permissions: ${JSON.stringify(perms)} }`);
+  }
+  lines.push('  ]', '}');
+  return lines;
+}
 
 /** Renders the config file text. The cipher key makes the file a secret: write it mode 0600. */
 export function renderNatsConfig(o: NatsConfigOptions): string {
@@ -37,6 +63,7 @@ export function renderNatsConfig(o: NatsConfigOptions): string {
     `server_name: ${q(o.serverName ?? 'wardclerk')}`,
     'max_payload: 8MB',
   ];
+  if (o.users !== undefined) lines.push(...renderAuthorization(o.users));
   if (o.storeDir !== undefined) {
     lines.push('jetstream {', `  store_dir: ${q(o.storeDir)}`);
     if (o.cipherKeyHex !== undefined) lines.push('  cipher: chachapoly', `  key: ${q(o.cipherKeyHex)}`);

@@ -10,7 +10,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findNatsServer } from '../setup/find-nats-server.js';
 import { WardClerkError } from '../../core/errors.js';
-import { renderNatsConfig, supportsSyncInterval } from './nats-config.js';
+import { renderNatsConfig, supportsSyncInterval, type NatsUser } from './nats-config.js';
 import { exitOf, signalGroup, stopGroup, type ExitInfo } from './process-group.js';
 
 export interface NatsProcessOptions {
@@ -20,6 +20,8 @@ export interface NatsProcessOptions {
   port: number;
   storeDir?: string;
   cipherKeyHex?: string;
+  /** NKey users with permissions; when set, clients must authenticate (see nats-config.ts). */
+  users?: ReadonlyArray<NatsUser>;
   readyTimeoutMs?: number;
   /** Called with each log line nats-server writes (it logs to stderr). */
   onLog?: (line: string) => void;
@@ -102,7 +104,7 @@ export async function launchNatsServer(options: NatsProcessOptions): Promise<Nat
   await mkdir(options.configDir, { recursive: true, mode: 0o700 });
   if (options.storeDir !== undefined) await mkdir(options.storeDir, { recursive: true, mode: 0o700 });
   const configFile = join(options.configDir, 'nats-server.conf');
-  const text = renderNatsConfig({ host, port: options.port, storeDir: options.storeDir, cipherKeyHex: options.cipherKeyHex, syncAlways });
+  const text = renderNatsConfig({ host, port: options.port, storeDir: options.storeDir, cipherKeyHex: options.cipherKeyHex, syncAlways, users: options.users });
   await writeFile(configFile, text, { mode: 0o600 });
   await chmod(configFile, 0o600);
 

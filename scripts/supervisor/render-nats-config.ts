@@ -1,7 +1,9 @@
 /**
  * Writes a nats-server config with WardClerk's settings for a nats-server run by systemd or a
  * container instead of the supervisor (deploy/): JetStream, encryption at rest with the key
- * derived from the master key, `sync_interval: always` when the installed server accepts it.
+ * derived from the master key, `sync_interval: always` when the installed server accepts it, and
+ * one NKey user per role (public keys only; each role's seed is generated, 0600, into
+ * <data>/nats-credentials/<role>.json on first use: copy a role's file to the host that runs it).
  *
  *   node bin/run-ts.js scripts/supervisor/render-nats-config.ts <out-file> [--host H] [--port P] [--store-dir D]
  *
@@ -12,7 +14,9 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { natsUsersFor } from '../../core/bus-permissions.js';
 import { loadConfig } from '../../core/config.js';
+import { credentialsDirOf, ensureNatsCredentials } from '../../core/nats-credentials.js';
 import { deriveKey, initCrypto } from '../../core/crypto.js';
 import { loadOrCreateMasterKey } from '../../core/master-key.js';
 import { findNatsServer } from '../setup/find-nats-server.js';
@@ -32,6 +36,7 @@ export async function renderDeployedNatsConfig(env: NodeJS.ProcessEnv, o: { host
     storeDir: o.storeDir ?? join(config.dataDir, 'nats'),
     cipherKeyHex,
     syncAlways: binary ? await supportsSyncInterval(binary) : false,
+    users: natsUsersFor(await ensureNatsCredentials(credentialsDirOf(config.dataDir))),
   });
 }
 

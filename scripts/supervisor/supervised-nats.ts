@@ -1,10 +1,14 @@
 /**
  * The supervisor's own nats-server: config and JetStream store under <data>/nats, encryption at
  * rest with a key derived from the master key, a free port on 127.0.0.1 chosen once and kept
- * across restarts (so children reconnect to the same URL), and a pid file for stale cleanup.
+ * across restarts (so children reconnect to the same URL), a pid file for stale cleanup, and one
+ * NKey user per role (generated into <data>/nats-credentials/ on first start) with only the
+ * subjects that role needs: no client connects without credentials.
  */
 import { join } from 'node:path';
+import { natsUsersFor } from '../../core/bus-permissions.js';
 import type { Logger } from '../../core/logger.js';
+import { credentialsDirOf, ensureNatsCredentials } from '../../core/nats-credentials.js';
 import { findFreePort } from './free-port.js';
 import { launchNatsServer, type NatsProcess } from './nats-process.js';
 import { writePidFile } from './pid-file.js';
@@ -30,6 +34,8 @@ function relay(logger: Logger): (line: string) => void {
 /** Starts (or restarts) the supervised nats-server and records its pid. */
 export async function startSupervisedNats(options: SupervisedNatsOptions): Promise<NatsProcess> {
   const dir = join(options.dataDir, 'nats');
+  // Re-read on every (re)start: a credentials file replaced by an operator takes effect here.
+  const users = natsUsersFor(await ensureNatsCredentials(credentialsDirOf(options.dataDir)));
   const attempts = options.port === undefined ? 3 : 1;
   let lastError: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
@@ -41,6 +47,7 @@ export async function startSupervisedNats(options: SupervisedNatsOptions): Promi
         host: '127.0.0.1',
         port,
         cipherKeyHex: options.cipherKeyHex,
+        users,
         onLog: relay(options.logger),
       });
       await writePidFile(options.pidFile, nats.pid, nats.argv);

@@ -9,6 +9,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
+import { credentialsFileOf, readNatsCredentials } from '../../core/nats-credentials.js';
+import { roleConnectOptions } from '../../test/nats-server.js';
 import { isAlive } from './process-group.js';
 import type { Role } from './role-child.js';
 import { startSupervisor, type Supervisor, type SupervisorOptions } from './supervisor.js';
@@ -57,6 +59,11 @@ async function events(): Promise<string[]> {
   return existsSync(logFile) ? (await readFile(logFile, 'utf8')).trim().split('\n') : [];
 }
 
+/** A NATS client with a role's credentials from the supervisor's data dir. */
+async function connectAs(url: string, role: 'gateway' | 'worker') {
+  return connect(roleConnectOptions(url, await readNatsCredentials(credentialsFileOf(join(dir, 'data'), role), role)));
+}
+
 async function until<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -79,7 +86,10 @@ describe('startSupervisor (with stand-in roles and a real nats-server)', () => {
     expect((await events()).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['start gateway', 'start engine', 'start worker']);
     // Children got the supervised server's URL, and it accepts clients with JetStream on.
     expect((await events())[0]!.split(' ')[4]).toBe(sup.natsUrl);
-    const nc = await connect({ servers: sup.natsUrl });
+    // No anonymous clients; a role's own credentials (generated 0600 under the data dir) work.
+    await expect(connect({ servers: sup.natsUrl, maxReconnectAttempts: 0 })).rejects.toThrow(/authorization/i);
+    expect((await stat(join(dir, 'data', 'nats-credentials', 'worker.json'))).mode & 0o777).toBe(0o600);
+    const nc = await connectAs(sup.natsUrl, 'worker');
     expect(nc.info?.jetstream).toBe(true);
     await nc.close();
     expect(banner).toContain('http://127.0.0.1:18080');
@@ -104,9 +114,10 @@ describe('startSupervisor (with stand-in roles and a real nats-server)', () => {
     const first = await startSupervisor(config(), options());
     running = first;
     const key = await readFile(join(dir, 'data', 'master.key'));
-    let nc = await connect({ servers: first.natsUrl });
-    await (await jetstreamManager(nc)).streams.add({ name: 'KEEP', subjects: ['keep.>'] });
-    await nc.publish('keep.1', 'x');
+    // As the worker, which may create WardClerk's dead-letter stream and publish to it.
+    let nc = await connectAs(first.natsUrl, 'worker');
+    await (await jetstreamManager(nc)).streams.add({ name: 'WC_DEAD', subjects: ['wc.dead.>'] });
+    await nc.publish('wc.dead.keep', 'x');
     await nc.flush();
     await nc.close();
     await first.stop();
@@ -114,8 +125,8 @@ describe('startSupervisor (with stand-in roles and a real nats-server)', () => {
     const second = await startSupervisor(config(), options());
     running = second;
     expect(await readFile(join(dir, 'data', 'master.key'))).toEqual(key);
-    nc = await connect({ servers: second.natsUrl });
-    const info = await (await jetstreamManager(nc)).streams.info('KEEP');
+    nc = await connectAs(second.natsUrl, 'worker');
+    const info = await (await jetstreamManager(nc)).streams.info('WC_DEAD');
     expect(info.state.messages).toBe(1);
     await nc.close();
   });
@@ -159,7 +170,7 @@ describe('startSupervisor (with stand-in roles and a real nats-server)', () => {
       const now = sup.pids()['nats-server'];
       return now !== undefined && now !== old ? now : undefined;
     }, 'a new nats-server');
-    const nc = await connect({ servers: sup.natsUrl });
+    const nc = await connectAs(sup.natsUrl, 'gateway');
     await nc.close();
   });
 

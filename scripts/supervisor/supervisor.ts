@@ -14,6 +14,7 @@ import type { Config } from '../../core/config.js';
 import { deriveKey, initCrypto } from '../../core/crypto.js';
 import { createLogger, type Logger } from '../../core/logger.js';
 import { loadOrCreateMasterKey } from '../../core/master-key.js';
+import { credentialsFileOf } from '../../core/nats-credentials.js';
 import { supervisorStateFile } from '../../core/supervisor-state.js';
 import { watchParents } from '../setup/watch-parents.js';
 import { lockDataDir } from './data-dir-lock.js';
@@ -194,11 +195,18 @@ export async function startSupervisor(config: Config, options: SupervisorOptions
       WARDCLERK_DATA_DIR: config.dataDir,
       WARDCLERK_MASTER_KEY_FILE: config.masterKeyFile,
     };
+    // Each role connects as its own NATS user. With our own nats-server its file is the one
+    // startSupervisedNats generated; with an external NATS_URL each role finds its file under the
+    // data dir, if any (a single WARDCLERK_NATS_CREDENTIALS could only fit one role).
+    const roleEnv = (role: Role): NodeJS.ProcessEnv => {
+      const { WARDCLERK_NATS_CREDENTIALS: _shared, ...rest } = env;
+      return config.natsUrl ? rest : { ...rest, WARDCLERK_NATS_CREDENTIALS: credentialsFileOf(config.dataDir, role) };
+    };
     for (const role of roles) {
       if (stopping) break;
       const slot: Slot = { name: role };
       slots.push(slot);
-      const launch = () => spawnRoleChild({ role, command: roleCommand(role), env, cwd: REPO_ROOT, readyTimeoutMs, output: 'inherit', abort: stopController.signal });
+      const launch = () => spawnRoleChild({ role, command: roleCommand(role), env: roleEnv(role), cwd: REPO_ROOT, readyTimeoutMs, output: 'inherit', abort: stopController.signal });
       await supervise(slot, launch, new RestartPolicy(policyOptions));
       if (role === 'gateway') gatewayUrl = (slot.proc as RoleChild | undefined)?.url;
       logger.info({ process: role, pid: slot.proc?.pid }, 'ready');

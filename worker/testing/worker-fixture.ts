@@ -34,7 +34,9 @@ export interface WorkerFixture {
 
 export async function startWorkerFixture(options: { settings?: Partial<WorkerSettings>; start?: boolean } = {}): Promise<WorkerFixture> {
   const settings = { ...TEST_SETTINGS, ...options.settings };
-  const nats = await startNatsServer();
+  // The fixture's connection plays the gateway (publishing items and events) as well as the worker,
+  // so no per-role users here; the integration suites run the real worker with its own credentials.
+  const nats = await startNatsServer({ auth: false });
   const gateway = await FakeGateway.start(nats.url);
   const log = createLogger({ level: process.env.WARDCLERK_TEST_LOG ?? 'silent', role: 'worker' });
   const bus = await connectBus({ url: nats.url, name: 'worker-under-test', log });
