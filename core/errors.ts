@@ -45,6 +45,7 @@ export const ERROR_STATUS = {
   CANCELLED: 499,
   CONFIG_INVALID: 500,
   DATA_DIR_IN_USE: 409,
+  INVALID_TIME_ZONE: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
