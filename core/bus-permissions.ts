@@ -47,7 +47,8 @@ type StreamName = keyof typeof STREAMS;
 const STREAM_ROLES: { [K in StreamName]: { publishers: readonly NatsRole[]; consumers: readonly NatsRole[] } } = {
   items: { publishers: ['gateway'], consumers: ['worker'] },
   events: { publishers: ['gateway'], consumers: ['worker'] },
-  deliveries: { publishers: ['worker'], consumers: ['worker'] },
+  // The worker fans events out into deliveries; the gateway re-queues one an operator asks to redeliver.
+  deliveries: { publishers: ['worker', 'gateway'], consumers: ['worker'] },
   dead: { publishers: ['worker'], consumers: [] },
 };
 
