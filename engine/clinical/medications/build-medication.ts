@@ -8,6 +8,7 @@ import { parseSig, type SigResult } from '../sig/parse-sig.js';
 import { UCUM_SYSTEM } from '../sig/dose-units.js';
 import type { Mention } from './find-medications.js';
 import type { MedStatus } from './med-context.js';
+import { blankSpans, dispenseRequest, type DispenseInfo } from '../sig/dispense.js';
 
 export interface MedParts {
   text: string;
@@ -16,6 +17,8 @@ export interface MedParts {
   form: { value: string; span: Span; route: string | null } | null;
   /** The form to report when it differs from `form.value` ("extended-release tablet"). */
   formName?: string | null;
+  /** Dispensing details read around the instruction (their spans are blanked out of the sig). */
+  dispense?: DispenseInfo;
   sigStart: number;
   sigEnd: number;
   before: string;
@@ -64,13 +67,22 @@ export function buildMedication(p: MedParts): Medication {
   }
   const ends = [mention.end, p.strength?.span.end ?? 0, p.form?.span.end ?? 0, ...Object.values(spans).map((s) => s.end)];
   const starts = [mention.start, ...Object.values(spans).map((s) => s.start)];
+  const disp = p.dispense;
+  // Blanked dispensing details leave runs of spaces in the verbatim instruction.
+  if (disp && disp.spans.length > 0) for (const d of dosage) if (d.text) d.text = d.text.replace(/ {2,}/g, ' ');
+  if (disp?.quantity) spans.dispense_quantity = disp.quantity.span;
+  if (disp?.refills) spans.refills = disp.refills.span;
+  if (disp?.supply) spans.supply_duration = disp.supply.span;
+  const form = p.formName ?? p.form?.value ?? formFromDose(dose);
+  // A bare "Disp #30" counts units of the dose form.
+  const formUnit = form ? (/(tablet|capsule|patch|suppository|lozenge|pessary|inhaler)$/.exec(form)?.[1] ?? null) : null;
   const confidence = Math.round(100 * Math.min(0.99, (mention.fuzzy ? 0.75 : 0.9) + (sig.dosage.length > 0 || p.strength ? 0.05 : 0))) / 100;
   return {
     text: text.slice(mention.start, mention.end),
     name: mention.entry.name,
     rxcui: mention.entry.rxcui,
     strength: p.strength?.value ?? null,
-    form: p.formName ?? p.form?.value ?? formFromDose(dose),
+    form,
     route,
     dose,
     frequency: sig.frequency,
@@ -78,10 +90,14 @@ export function buildMedication(p: MedParts): Medication {
     as_needed: sig.as_needed,
     as_needed_reason: sig.as_needed_reason,
     status: p.status,
-    sig: sigText,
+    sig: sigText === null ? null : sigText.replace(/\s{2,}/g, ' '),
     dosage,
     span: { start: Math.min(...starts), end: Math.max(...ends) },
     spans,
+    mentions: [{ start: mention.start, end: mention.end }],
+    dispense_quantity: disp?.quantity?.value ?? null,
+    refills: disp?.refills?.value ?? null,
+    dispense_request: disp ? dispenseRequest(disp, formUnit) : null,
     confidence,
   };
 }
@@ -106,7 +122,9 @@ function addUnit(d: Dosage, unit: [string, string]): void {
  * of the instruction. `map` turns an offset in the parsed string back into an offset in the note.
  */
 function parseAround(p: MedParts): { sig: SigResult; map: (i: number) => number; sigText: string | null } {
-  const post = p.text.slice(p.sigStart, p.sigEnd);
+  const post = p.dispense && p.dispense.spans.length > 0
+    ? blankSpans(p.text.slice(p.sigStart, p.sigEnd), p.sigStart, p.dispense.spans).replace(/[\s,;#]+$/, (x) => ' '.repeat(x.length))
+    : p.text.slice(p.sigStart, p.sigEnd);
   const usePre = PRE_SIG.test(p.before);
   const pre = usePre ? p.before : '';
   const joined = usePre ? `${pre} ${post}` : post;

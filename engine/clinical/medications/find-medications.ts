@@ -9,6 +9,7 @@ import { DrugMatcher, type DrugMatch } from './drug-matcher.js';
 import { parseForm, parseStrength } from './strength-form.js';
 import { headerAbove, isAllergyContext, isNegated, lineStart, statusIn, windowEnd, type MedStatus } from './med-context.js';
 import { buildMedication } from './build-medication.js';
+import { scanDispense } from '../sig/dispense.js';
 
 let defaultMatcher: { vocab: DrugVocab; matcher: DrugMatcher } | null = null;
 
@@ -26,6 +27,21 @@ export function findMedications(text: string): Medication[] {
     defaultMatcher = { vocab, matcher: new DrugMatcher(vocab) };
   }
   return find(text, defaultMatcher.vocab, defaultMatcher.matcher);
+}
+
+/** A line (or the rest of one) that holds only dispensing details: "Disp: #30", "Qty: 90, Refills: 3", "#20". */
+const DISPENSE_LINE = /^[ \t,;.]*(?:disp|dispense|qty|quantity|supply|refills?|rf|repeats|no refills|#\s?\d|\d+\s*(?:refills?|-?\s?days?'? supply))(?![a-z])/i;
+
+/** End of the text searched for dispensing details: the window, plus the rest of its line and up to 3 lines that hold only them. */
+function dispenseEnd(text: string, end: number, limit: number): number {
+  let e = end;
+  for (let k = 0; k < 4 && e < limit; k++) {
+    const from = text[e] === '\n' ? e + 1 : e;
+    if (!DISPENSE_LINE.test(text.slice(from, Math.min(limit, from + 40)))) break;
+    const nl = text.indexOf('\n', from);
+    e = nl === -1 || nl > limit ? limit : nl;
+  }
+  return e;
 }
 
 /** A mention after joining combinations written "lisinopril/HCTZ" or "amoxicillin-clavulanate". */
@@ -107,6 +123,7 @@ function find(text: string, vocab: DrugVocab, matcher: DrugMatcher): Medication[
     const sigStart = cursor + (lead ? lead[0].length : 0);
     const end = Math.max(sigStart, windowEnd(text, sigStart, limit));
     prevEnd = end;
+    const dispense = scanDispense(text, sigStart, dispenseEnd(text, end, limit));
     const near = text.slice(Math.max(lineStart(text, men.start), mentions[i - 1]?.end ?? 0, men.start - 40), men.start);
     let status = statusOf(near, header, text.slice(cursor, end));
     // "tried Claritin and Zyrtec", "started lisinopril, metformin": a list shares the first item's status.
@@ -115,7 +132,7 @@ function find(text: string, vocab: DrugVocab, matcher: DrugMatcher): Medication[
       status = prevMed.status;
     }
     const mention = variant.name === men.entry.name ? men : { ...men, entry: { ...men.entry, name: variant.name } };
-    meds.push(buildMedication({ text, mention, strength, form, formName: variant.form, sigStart, sigEnd: end, before, beforeStart: ls, status }));
+    meds.push(buildMedication({ text, mention, strength, form, formName: variant.form, dispense, sigStart, sigEnd: end, before, beforeStart: ls, status }));
   }
   return meds;
 }
