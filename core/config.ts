@@ -67,6 +67,7 @@ const ENV = {
   WARDCLERK_ENGINE_GPU: { schema: z.enum(['auto', 'off']).default('auto'), help: 'auto (CUDA, Vulkan or CPU) or off (CPU only)' },
   WARDCLERK_MODEL_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(64).default(1), help: 'requests one loaded model (or the OCR pool) runs at once, 1–64' },
   WARDCLERK_MODEL_QUEUE: { schema: z.coerce.number().int().min(0).max(10000).default(8), help: 'requests that may wait per loaded model before 503 OVERLOADED, 0–10000' },
+  WARDCLERK_METRICS_TOKEN: { schema: z.string().min(16).optional(), help: 'a scrape token of at least 16 characters; /metrics then needs Authorization: Bearer <token> (unset: loopback clients only)' },
 } as const;
 
 type EnvKey = keyof typeof ENV;
@@ -108,6 +109,8 @@ export interface Config {
   engineGpu: 'auto' | 'off';
   modelConcurrency: number;
   modelQueue: number;
+  /** Bearer token a Prometheus scraper must send to /metrics; undefined = loopback clients only. */
+  metricsToken: string | undefined;
 }
 
 function read<K extends EnvKey>(env: NodeJS.ProcessEnv, key: K): z.output<(typeof ENV)[K]['schema']> {
@@ -158,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     engineGpu: read(env, 'WARDCLERK_ENGINE_GPU'),
     modelConcurrency: read(env, 'WARDCLERK_MODEL_CONCURRENCY'),
     modelQueue: read(env, 'WARDCLERK_MODEL_QUEUE'),
+    metricsToken: read(env, 'WARDCLERK_METRICS_TOKEN'),
   };
 }
 

@@ -8,6 +8,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { hashPassword } from '../../core/crypto.js';
 import { WardClerkError } from '../../core/errors.js';
 import type { AppEnv } from '../http/app-env.js';
+import { normalizeOrigin } from '../http/cors.js';
 import { errorResponses, metadata, successEnvelope } from '../http/envelope.js';
 import { requireAuth, requireOperator } from '../auth/middleware.js';
 import type { AuthStore, ClientRecord, TenantRecord } from '../auth/store-port.js';
@@ -24,7 +25,27 @@ export interface AdminRouteDeps {
 /** Bytes of randomness in a client secret (base64url-encoded on the wire). */
 export const CLIENT_SECRET_BYTES = 32;
 
-const Tenant = z.object({ id: z.string(), name: z.string(), created_at: z.string() }).openapi('Tenant');
+const Tenant = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    created_at: z.string(),
+    cors_origins: z.array(z.string()).openapi({ description: 'Browser origins allowed to call the API with this tenant’s tokens (CORS)' }),
+  })
+  .openapi('Tenant');
+
+/** Most browser origins one tenant may list. */
+export const MAX_CORS_ORIGINS = 32;
+
+const OriginList = z
+  .array(z.string().max(300))
+  .max(MAX_CORS_ORIGINS)
+  .superRefine((list, ctx) => {
+    list.forEach((o, i) => {
+      if (normalizeOrigin(o) === null) ctx.addIssue({ code: 'custom', path: [i], message: 'Expected an origin: http(s)://host[:port], no path' });
+    });
+  })
+  .openapi({ example: ['https://ward-app.hospital.example'] });
 const Client = z
   .object({ client_id: z.string(), tenant_id: z.string(), name: z.string(), scopes: z.array(z.enum(SCOPES)), created_at: z.string() })
   .openapi('Client');
@@ -51,6 +72,32 @@ const createTenantRoute = createRoute({
   security,
   request: { body: { required: true, content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(200) }) } } } },
   responses: { 201: { description: 'Created', content: { 'application/json': { schema: successEnvelope(Tenant) } } }, ...errorResponses(400), ...authErrors },
+});
+
+const updateTenantRoute = createRoute({
+  method: 'patch',
+  path: '/api/v1/admin/tenants/{id}',
+  tags: ['admin'],
+  summary: "Change a tenant's name or its allowed browser origins (CORS)",
+  security,
+  request: {
+    params: TenantParams,
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z
+            .object({ name: z.string().trim().min(1).max(200).optional(), cors_origins: OriginList.optional() })
+            .refine((b) => b.name !== undefined || b.cors_origins !== undefined, { message: 'Give name or cors_origins' }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: { description: 'Updated', content: { 'application/json': { schema: successEnvelope(Tenant) } } },
+    ...errorResponses(400, 404),
+    ...authErrors,
+  },
 });
 
 const listTenantsRoute = createRoute({
@@ -103,7 +150,7 @@ const listClientsRoute = createRoute({
   },
 });
 
-const tenantView = (t: TenantRecord) => ({ id: t.id, name: t.name, created_at: t.created_at });
+const tenantView = (t: TenantRecord) => ({ id: t.id, name: t.name, created_at: t.created_at, cors_origins: t.cors_origins ?? [] });
 // Picks fields explicitly so secret_hash (or anything the store adds later) never leaves.
 const clientView = (r: ClientRecord) => ({
   client_id: r.client_id,
@@ -127,6 +174,18 @@ export function registerAdminRoutes(app: OpenAPIHono<AppEnv>, deps: AdminRouteDe
   app.openapi(createTenantRoute, async (c) => {
     const { name } = c.req.valid('json');
     return c.json({ status: 'success' as const, data: tenantView(await store.tenants.create({ name })), metadata: metadata(c) }, 201);
+  });
+
+  app.openapi(updateTenantRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const patch = {
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(body.cors_origins !== undefined ? { cors_origins: [...new Set(body.cors_origins.map((o) => normalizeOrigin(o)!))] } : {}),
+    };
+    const updated = await store.tenants.update(id, patch);
+    if (!updated) throw new WardClerkError('NOT_FOUND', 'No such tenant', { details: { resource: 'tenant' } });
+    return c.json({ status: 'success' as const, data: tenantView(updated), metadata: metadata(c) }, 200);
   });
 
   app.openapi(listTenantsRoute, async (c) =>

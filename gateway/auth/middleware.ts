@@ -5,7 +5,8 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { WardClerkError } from '../../core/errors.js';
-import type { AppEnv } from '../http/app-env.js';
+import type { AppEnv, Principal } from '../http/app-env.js';
+import { enforceOrigin } from '../http/cors.js';
 import type { TokenService } from './token-service.js';
 
 const BEARER = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)[ ]*$/i;
@@ -33,12 +34,16 @@ export function requireAuth(tokens: Pick<TokenService, 'verify'>): MiddlewareHan
       if (header) throw new WardClerkError('INVALID_TOKEN', 'The Authorization header is not a Bearer token');
       throw new WardClerkError('UNAUTHENTICATED', 'This route needs an Authorization: Bearer token');
     }
+    let principal: Principal;
     try {
-      c.set('principal', await tokens.verify(token));
+      principal = await tokens.verify(token);
     } catch (e) {
       if (e instanceof WardClerkError) challenge(c, 'invalid_token');
       throw e;
     }
+    c.set('principal', principal);
+    // A cross-origin browser request may use only a token whose tenant lists its Origin.
+    await enforceOrigin(c, principal);
     await next();
   };
 }

@@ -18,6 +18,7 @@ export interface AuthStore {
     create(input: { name: string }): Promise<TenantRecord>;
     get(id: string): Promise<TenantRecord | null>;
     list(): Promise<TenantRecord[]>;
+    update(id: string, patch: { name?: string; cors_origins?: string[] }): Promise<TenantRecord | null>;
   };
   clients: {
     create(tenantId: string, input: { name: string; scopes: string[]; secret_hash: string }): Promise<ClientRecord>;

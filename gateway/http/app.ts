@@ -12,9 +12,14 @@ import { WardClerkError, isWardClerkError } from '../../core/errors.js';
 import type { AppEnv } from './app-env.js';
 import { metadata } from './envelope.js';
 import type { GatewayDeps } from './deps.js';
+import { bodyErrorOf, limitBodies } from './body-limit.js';
+import { corsMiddleware, createCorsPolicy } from './cors.js';
 import { registerDocs } from './docs.js';
+import { scrubDetails, scrubPaths } from './scrub-paths.js';
+import { securityHeaders } from './security-headers.js';
 import { registerRoutes } from './routes.js';
 
+const PROBE_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 function toCoded(err: unknown): WardClerkError | null {
@@ -30,14 +35,19 @@ function toCoded(err: unknown): WardClerkError | null {
 
 /** Renders an error as the envelope; the one place errors become HTTP. */
 export function errorResponse(c: Context<AppEnv>, err: unknown): Response {
-  const coded = toCoded(err);
+  // A body stopped by the size/depth limit surfaces in readers as their own error (hono's
+  // validator says "Malformed JSON"); answer with the limit's error instead.
+  const bodyError = bodyErrorOf(c);
+  const coded = bodyError ?? toCoded(err);
   if (!coded) {
     c.get('log')?.error({ err: { type: (err as Error)?.name, stack: (err as Error)?.stack } }, 'unhandled error');
   }
   const e = coded ?? new WardClerkError('INTERNAL', 'Internal error');
   if (e.retryAfter !== undefined) c.header('Retry-After', String(e.retryAfter));
   if (e.status === 401 && e.code !== 'INVALID_CREDENTIALS' && !c.res.headers.get('WWW-Authenticate')) c.header('WWW-Authenticate', 'Bearer');
-  return c.json({ status: 'error' as const, error: e.toJSON(), metadata: metadata(c) }, e.status as 400);
+  // Errors never name file paths (an engine's model path, a library's ENOENT text).
+  const error = { code: e.code, message: scrubPaths(e.message), details: scrubDetails(e.details) as Record<string, unknown> };
+  return c.json({ status: 'error' as const, error, metadata: metadata(c) }, e.status as 400);
 }
 
 export function createApp(deps: GatewayDeps): OpenAPIHono<AppEnv> {
@@ -62,10 +72,17 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<AppEnv> {
     const route = routePath(c, -1) || 'unmatched';
     const seconds = (performance.now() - started) / 1000;
     deps.metrics.httpDuration.observe({ method: c.req.method, route, status: String(c.res.status) }, seconds);
-    if (deps.config.logLevel === 'debug' || deps.config.logLevel === 'trace' || c.res.status >= 500) {
-      c.get('log').info({ method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) }, 'request');
-    }
+    // Access lines are debug (health probes trace: a poll every few seconds is not news); a 5xx is
+    // a warning, except a not-ready probe, which the probe's own caller already sees.
+    const line = { method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) };
+    if (PROBE_ROUTES.has(route)) c.get('log').trace(line, 'request');
+    else if (c.res.status >= 500) c.get('log').warn(line, 'request');
+    else c.get('log').debug(line, 'request');
   });
+
+  app.use('*', securityHeaders());
+  app.use('*', corsMiddleware(createCorsPolicy(deps.store.tenants), { publicUrl: deps.config.publicUrl }));
+  app.use('*', limitBodies());
 
   app.onError((err, c) => errorResponse(c, err));
   app.notFound((c) => errorResponse(c, new WardClerkError('NOT_FOUND', 'No such route')));

@@ -62,6 +62,16 @@ function optionalField(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : undefined;
 }
 
+/** Parses a multipart body; a malformed one (bad boundary, truncated part) is 400 INVALID_MULTIPART. */
+async function parseMultipart(c: Context<AppEnv>): Promise<Record<string, string | File | (string | File)[]>> {
+  try {
+    return await c.req.parseBody();
+  } catch (e) {
+    if (e instanceof WardClerkError) throw e;
+    throw new WardClerkError('INVALID_MULTIPART', 'The multipart/form-data body is malformed', { cause: e });
+  }
+}
+
 /** Reads and validates the body of POST /api/v1/prescriptions (and the legacy alias). */
 export async function readPrescriptionRequest(c: Context<AppEnv>): Promise<SubmitInput> {
   const type = (c.req.header('content-type') ?? '').toLowerCase();
@@ -70,7 +80,7 @@ export async function readPrescriptionRequest(c: Context<AppEnv>): Promise<Submi
   }
   if (type.startsWith('multipart/form-data')) {
     await readBodyBytes(c, MAX_FILE_BYTES + 64 * 1024);
-    const form = await c.req.parseBody();
+    const form = await parseMultipart(c);
     const file = form['file'];
     if (!(file instanceof File)) {
       throw new WardClerkError('VALIDATION_FAILED', 'Expected a file in the form field "file"', { details: { field: 'file' } });

@@ -35,6 +35,8 @@ export const TenantRecordSchema = z.object({
   id: z.string().min(1),
   name: z.string(),
   created_at: IsoDateTime,
+  /** Browser origins (scheme://host[:port]) allowed to call the API with this tenant's tokens. */
+  cors_origins: z.array(z.string()).optional(),
 });
 export type TenantRecord = z.infer<typeof TenantRecordSchema>;
 
@@ -62,6 +64,8 @@ export const PrescriptionInputSchema = z.object({
   source: z.enum(['text', 'pdf', 'image']),
   external_id: z.string().min(1).nullable(),
   job_id: z.string().nullable(),
+  /** The item's index in its batch job (null or absent outside a job). */
+  job_item_index: z.number().int().nonnegative().nullable().optional(),
   extraction: ExtractionSchema,
 });
 /** What a caller gives `store.prescriptions.create`. */
@@ -94,6 +98,8 @@ export interface PrescriptionListQuery {
   doctor?: string | undefined;
   /** ISO date-time; only records with `created_at >= since`. */
   since?: string | undefined;
+  /** Only the prescriptions a batch job produced (via the by-job index). */
+  job_id?: string | undefined;
   /** `next_cursor` of the previous page. */
   cursor?: string | undefined;
   /** 1..100, default 50. */

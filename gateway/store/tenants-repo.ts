@@ -6,6 +6,12 @@ import type { StoreContext } from './store-context.js';
 
 export class TenantsRepo {
   readonly #ctx: StoreContext;
+  #revision = 0;
+
+  /** Bumped on every write, so caches of tenant settings (CORS origins) know to reload. */
+  get revision(): number {
+    return this.#revision;
+  }
 
   constructor(ctx: StoreContext) {
     this.#ctx = ctx;
@@ -19,6 +25,7 @@ export class TenantsRepo {
     const { keys, op } = keyring.newTenantKey(id);
     await writer.write([op, vault.put(layout.tenants, id, rec, { kind: 'system' })]);
     keyring.rememberTenant(id, keys);
+    this.#revision++;
     return rec;
   }
 
@@ -27,6 +34,20 @@ export class TenantsRepo {
     if (!TENANT_ID_RE.test(id)) return null;
     const { layout, vault } = this.#ctx;
     return vault.get(layout.tenants, id, null, TenantRecordSchema);
+  }
+
+  /**
+   * Changes a tenant's name and/or browser origins (durable); null for an unknown tenant. Callers
+   * serialise updates per tenant (the admin API is the only writer).
+   */
+  async update(id: string, patch: { name?: string; cors_origins?: string[] }): Promise<TenantRecord | null> {
+    const current = await this.get(id);
+    if (!current) return null;
+    const { layout, vault, writer } = this.#ctx;
+    const rec = TenantRecordSchema.parse({ ...current, ...patch });
+    await writer.write([vault.put(layout.tenants, id, rec, { kind: 'system' })]);
+    this.#revision++;
+    return rec;
   }
 
   /** All tenants in creation order. */
