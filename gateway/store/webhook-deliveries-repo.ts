@@ -268,4 +268,18 @@ export class WebhookDeliveriesRepo {
       return next;
     });
   }
+
+  /** Undoes {@link prepareRedelivery} when the redelivery could not be queued: dead again, no pending place. */
+  async revertRedelivery(tenantId: string, webhookId: string, recordId: string): Promise<void> {
+    await this.#ctx.locks.run(webhookLockKey(tenantId, webhookId), async () => {
+      const rec = await this.get(tenantId, webhookId, recordId);
+      if (!rec || rec.status !== 'pending') return;
+      const tables = this.#tables(tenantId);
+      const key = `${webhookId}:${recordId}`;
+      await this.#ctx.writer.write([
+        this.#ctx.vault.put(tables.webhookDeliveries, key, { ...rec, status: 'dead' }, { kind: 'tenant', keys: await this.#keys(tenantId) }),
+        { type: 'del', key: tables.webhookPending.fullKey(key) },
+      ]);
+    });
+  }
 }

@@ -1,43 +1,45 @@
-/** Webhook subscriptions: create (secret kept sealed, never echoed), list, delete. */
+/**
+ * Webhook subscriptions: create (secret kept sealed, never echoed; the target checked against the
+ * address policy; at most WARDCLERK_WEBHOOK_MAX_PER_TENANT per tenant), list, read, enable/disable,
+ * delete. Deliveries and dead letters are in delivery-routes.ts. Another tenant's ids are 404.
+ */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { EVENT_TYPES } from '../../core/contracts.js';
 import { WardClerkError } from '../../core/errors.js';
 import { requireAuth, requireClient } from '../auth/middleware.js';
 import type { AppEnv } from '../http/app-env.js';
 import type { GatewayDeps } from '../http/deps.js';
 import { errorResponses, ok, successEnvelope } from '../http/envelope.js';
 import { tenantOf } from '../http/tenant.js';
-
-const WebhookInputSchema = z
-  .object({
-    url: z.string().url().max(2048).refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL'),
-    events: z.array(z.enum(EVENT_TYPES)).min(1),
-    secret: z.string().min(16).max(256).openapi({ description: 'Shared secret for the X-WardClerk-Signature HMAC (16+ characters).' }),
-  })
-  .openapi('WebhookInput');
-
-const WebhookViewSchema = z
-  .object({ id: z.string(), url: z.string(), events: z.array(z.enum(EVENT_TYPES)), created_at: z.string() })
-  .openapi('Webhook');
-
-const view = (w: { id: string; url: string; events: Array<(typeof EVENT_TYPES)[number]>; created_at: string }) => ({
-  id: w.id, url: w.url, events: w.events, created_at: w.created_at,
-});
+import { registerDeliveryRoutes } from './delivery-routes.js';
+import { WebhookIdParams, WebhookInputSchema, WebhookPatchSchema, WebhookViewSchema, webhookView } from './schemas.js';
+import { webhookAllowList } from './settings.js';
+import { assertTargetAllowed } from './target-check.js';
 
 export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: GatewayDeps): void {
   const auth = requireAuth(deps.tokens);
   const scope = requireClient('webhooks:manage');
+  const allow = webhookAllowList(deps.config);
+  const one = { description: 'Subscription', content: { 'application/json': { schema: successEnvelope(WebhookViewSchema) } } };
+
+  const found = async (tenant: string, id: string) => {
+    const w = await deps.store.webhooks.get(tenant, id);
+    if (!w) throw new WardClerkError('NOT_FOUND', 'No such webhook');
+    return w;
+  };
 
   app.openapi(
     createRoute({
       method: 'post', path: '/api/v1/webhooks', summary: 'Subscribe a URL to events',
+      description: 'Refused with 422 WEBHOOK_TARGET_FORBIDDEN for a non-public target the operator has not allow-listed, and with 409 WEBHOOK_LIMIT_REACHED when the tenant has WARDCLERK_WEBHOOK_MAX_PER_TENANT subscriptions already.',
       middleware: [auth, scope] as const,
       request: { body: { content: { 'application/json': { schema: WebhookInputSchema } }, required: true } },
-      responses: { 201: { description: 'Created', content: { 'application/json': { schema: successEnvelope(WebhookViewSchema) } } }, ...errorResponses(400, 401, 403) },
+      responses: { 201: { ...one, description: 'Created' }, ...errorResponses(400, 401, 403, 409, 422) },
     }),
     async (c) => {
-      const w = await deps.store.webhooks.create(tenantOf(c), c.req.valid('json'));
-      return ok(c, view(w), 201);
+      const input = c.req.valid('json');
+      await assertTargetAllowed(allow, input.url);
+      const w = await deps.store.webhooks.create(tenantOf(c), input, { maxPerTenant: deps.config.webhookMaxPerTenant });
+      return ok(c, webhookView(w), 201);
     },
   );
 
@@ -47,22 +49,48 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: GatewayDep
       middleware: [auth, scope] as const,
       responses: { 200: { description: 'Subscriptions', content: { 'application/json': { schema: successEnvelope(z.array(WebhookViewSchema)) } } }, ...errorResponses(401, 403) },
     }),
-    async (c) => ok(c, (await deps.store.webhooks.list(tenantOf(c))).map(view)),
+    async (c) => ok(c, (await deps.store.webhooks.list(tenantOf(c))).map(webhookView)),
   );
 
   app.openapi(
     createRoute({
-      method: 'delete', path: '/api/v1/webhooks/{id}', summary: 'Delete a webhook subscription',
+      method: 'get', path: '/api/v1/webhooks/{id}', summary: 'Read a webhook subscription (status, failure streak, skipped deliveries)',
       middleware: [auth, scope] as const,
-      request: { params: z.object({ id: z.string().min(1).max(100) }) },
-      responses: { 200: { description: 'Deleted', content: { 'application/json': { schema: successEnvelope(z.object({ deleted: z.boolean() })) } } }, ...errorResponses(401, 403, 404) },
+      request: { params: WebhookIdParams },
+      responses: { 200: one, ...errorResponses(401, 403, 404) },
+    }),
+    async (c) => ok(c, webhookView(await found(tenantOf(c), c.req.valid('param').id))),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch', path: '/api/v1/webhooks/{id}', summary: 'Re-enable (or disable) a webhook subscription',
+      middleware: [auth, scope] as const,
+      request: { params: WebhookIdParams, body: { content: { 'application/json': { schema: WebhookPatchSchema } }, required: true } },
+      responses: { 200: one, ...errorResponses(400, 401, 403, 404) },
     }),
     async (c) => {
       const tenant = tenantOf(c);
-      const id = c.req.valid('param').id;
-      if (!(await deps.store.webhooks.get(tenant, id))) throw new WardClerkError('NOT_FOUND', 'No such webhook');
-      await deps.store.webhooks.delete(tenant, id);
+      const { id } = c.req.valid('param');
+      const w = await deps.store.webhooks.setStatus(tenant, id, c.req.valid('json').status, 'manual');
+      if (!w) throw new WardClerkError('NOT_FOUND', 'No such webhook');
+      deps.log.info({ webhook_id: id, status: w.status }, 'webhook status changed');
+      return ok(c, webhookView(w));
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete', path: '/api/v1/webhooks/{id}', summary: 'Delete a webhook subscription and its delivery log',
+      middleware: [auth, scope] as const,
+      request: { params: WebhookIdParams },
+      responses: { 200: { description: 'Deleted', content: { 'application/json': { schema: successEnvelope(z.object({ deleted: z.boolean() })) } } }, ...errorResponses(401, 403, 404) },
+    }),
+    async (c) => {
+      if (!(await deps.store.webhooks.delete(tenantOf(c), c.req.valid('param').id))) throw new WardClerkError('NOT_FOUND', 'No such webhook');
       return ok(c, { deleted: true });
     },
   );
+
+  registerDeliveryRoutes(app, deps);
 }
