@@ -4,7 +4,7 @@
  * so coded errors cross process boundaries intact.
  */
 import { connect } from '@nats-io/transport-node';
-import { NoRespondersError, PermissionViolationError, TimeoutError, createInbox, nkeyAuthenticator, type Msg, type NatsConnection, type Subscription } from '@nats-io/nats-core';
+import { AuthorizationError, NoRespondersError, PermissionViolationError, TimeoutError, createInbox, nkeyAuthenticator, type Msg, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { z } from 'zod';
 import { WardClerkError, errorFromJSON, isWardClerkError, type ErrorCode } from './errors.js';
@@ -58,6 +58,34 @@ export function inboxFor(nc: NatsConnection): string {
   return createInbox(inboxPrefixes.get(nc));
 }
 
+/** Whether any server in a NATS URL list uses the tls:// scheme. */
+export function requiresTls(url: string): boolean {
+  return url.split(',').some((u) => u.trim().toLowerCase().startsWith('tls://'));
+}
+
+/**
+ * A refused first connection as a coded error that says what to fix. Never names the URL (it may
+ * carry a user:password) nor anything from the credentials file.
+ */
+function connectError(e: unknown, options: ConnectBusOptions): unknown {
+  if (e instanceof AuthorizationError || (e instanceof Error && /authorization/i.test(e.message))) {
+    const has = options.credentials !== undefined;
+    return new WardClerkError(
+      'CONFIG_INVALID',
+      has
+        ? `The NATS server refused the ${options.credentials!.role}'s credentials: copy the current ${options.credentials!.role}.json from the NATS host's <data>/nats-credentials/`
+        : "The NATS server requires credentials: set WARDCLERK_NATS_CREDENTIALS to this role's file from the NATS host's <data>/nats-credentials/",
+      { cause: e, details: { variable: 'WARDCLERK_NATS_CREDENTIALS', reason: has ? 'nats_credentials_refused' : 'nats_credentials_missing' } },
+    );
+  }
+  if (requiresTls(options.url) && e instanceof Error && /tls/i.test(e.message)) {
+    return new WardClerkError('CONFIG_INVALID', 'NATS_URL asks for TLS (tls://) but the NATS server offers none: enable tls {} in its config', {
+      cause: e, details: { variable: 'NATS_URL', reason: 'nats_tls_unavailable' },
+    });
+  }
+  return e;
+}
+
 function unavailableCode(subject: string): ErrorCode {
   if (subject.startsWith('wc.engine.')) return 'ENGINE_UNAVAILABLE';
   if (subject.startsWith('wc.store.')) return 'STORE_UNAVAILABLE';
@@ -79,14 +107,22 @@ export async function connectBus(options: ConnectBusOptions): Promise<Bus> {
     name: options.name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
-    waitOnFirstConnect: true,
+    // Wait for a server that is still starting — except over TLS, where a server without TLS must
+    // fail the start with a clear error instead of being retried forever.
+    waitOnFirstConnect: !requiresTls(options.url),
     // nats.js allocates an Error per request for async stack traces; on the hot path that costs
     // more than the request itself. Our coded errors name the subject instead.
     noAsyncTraces: true,
+    // A tls:// URL means TLS or nothing: nats.js upgrades only when the server asks, so a server (or
+    // a man in the middle) that offers none would get plaintext. The CA comes from Node's store
+    // (NODE_EXTRA_CA_CERTS adds a hospital CA).
+    ...(requiresTls(options.url) ? { tls: {} } : {}),
     // The seed signs the server's nonce: it never crosses the wire, and the server holds only the public key.
     ...(options.credentials
       ? { authenticator: nkeyAuthenticator(new TextEncoder().encode(options.credentials.seed)), inboxPrefix: options.credentials.inboxPrefix }
       : {}),
+  }).catch((e: unknown) => {
+    throw connectError(e, options);
   });
   if (options.credentials) inboxPrefixes.set(nc, options.credentials.inboxPrefix);
   const js = jetstream(nc);

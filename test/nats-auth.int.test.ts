@@ -66,6 +66,21 @@ describe('NATS credentials and permissions', () => {
     await expect(connect({ servers: app.nats.url, maxReconnectAttempts: 0, authenticator: nkeyAuthenticator(stranger) })).rejects.toThrow(/authorization/i);
   });
 
+  it('a role without credentials, with unknown ones, or asking for TLS the server lacks fails its start with a coded error', async () => {
+    await expect(connectBus({ url: app.nats.url, name: 'anon', log })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID', details: { variable: 'WARDCLERK_NATS_CREDENTIALS', reason: 'nats_credentials_missing' },
+    });
+    const seed = new TextDecoder().decode(nkeys.createUser().getSeed());
+    const stranger = { role: 'engine' as const, seed, publicKey: 'U-unused', inboxPrefix: inboxPrefixOf('engine') };
+    const refused = await connectBus({ url: app.nats.url, name: 'stranger', log, credentials: stranger }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'CONFIG_INVALID', details: { reason: 'nats_credentials_refused' } });
+    expect((refused as Error).message).not.toContain(seed);
+    const tls = app.nats.url.replace('nats://', 'tls://');
+    await expect(connectBus({ url: tls, name: 'tls', log, credentials: app.nats.credentials!.engine })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID', details: { variable: 'NATS_URL', reason: 'nats_tls_unavailable' },
+    });
+  });
+
   it('keeps the credential files private (0600 in a 0700 dir) and out of every log line', async () => {
     const dir = credentialsDirOf(app.dataDir);
     expect((await stat(dir)).mode & 0o777).toBe(0o700);
