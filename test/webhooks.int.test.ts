@@ -17,6 +17,9 @@ let b: TenantClient;
 let receiver: Server;
 let port: number;
 let answer = 500;
+/** A receiver that accepts and never answers: its deliveries stay pending until the attempt times out. */
+let hang: Server;
+let hangPort: number;
 const got: Array<{ delivery: string; status: number }> = [];
 const SECRET = 'whsec-0123456789abcdef';
 
@@ -30,12 +33,16 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   port = (receiver.address() as AddressInfo).port;
+  hang = createServer(() => undefined);
+  await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+  hangPort = (hang.address() as AddressInfo).port;
   app = await startAppliance({
     env: {
       WARDCLERK_WEBHOOK_MAX_PER_TENANT: '3',
       WARDCLERK_WEBHOOK_DISABLE_AFTER_FAILURES: '3',
       WARDCLERK_WEBHOOK_DISABLE_AFTER_MS: '0',
       WARDCLERK_WEBHOOK_BACKOFF_MS: '20,20,20,20,20',
+      WARDCLERK_WEBHOOK_MAX_PENDING: '10',
     },
   });
   const op = await operatorToken(app.url, app.adminPassword);
@@ -43,6 +50,9 @@ beforeAll(async () => {
   b = await createTenantClient(app.url, op, 'Hooks B');
 });
 afterAll(async () => {
+  // Hung attempts end now (a network error) instead of holding the worker's close for their timeout.
+  hang?.closeAllConnections();
+  await new Promise((r) => hang?.close(r));
   await app?.close();
   receiver?.closeAllConnections();
   await new Promise((r) => receiver?.close(r));
@@ -163,5 +173,28 @@ describe('webhook lifecycle', () => {
       expect(Object.keys(spec.body.paths)).toContain(p);
     }
     expect(Object.keys(spec.body.paths['/api/v1/webhooks/{id}'])).toEqual(expect.arrayContaining(['get', 'patch', 'delete']));
+  });
+});
+
+describe('a receiver that never answers', () => {
+  it('holds at most WARDCLERK_WEBHOOK_MAX_PENDING deliveries; later events are counted as skipped', async () => {
+    const c = await createTenantClient(app.url, await operatorToken(app.url, app.adminPassword), 'Hooks C');
+    const h = await hook(c.token, `http://127.0.0.1:${hangPort}/never`);
+    expect(h.status).toBe(201);
+    const events = 60;
+    for (let i = 0; i < events; i++) {
+      expect((await call(`${app.url}/api/v1/prescriptions`, { method: 'POST', token: c.token, json: { text: `Paracetamol ${i + 1} mg` } })).status).toBe(201);
+    }
+    const view = await until(async () => {
+      const r = await call(`${app.url}/api/v1/webhooks/${h.body.data.id}`, { token: c.token });
+      return r.body.data.skipped_deliveries === events - 10 ? r.body.data : null;
+    }, 30_000);
+    expect(view.status).toBe('active');
+    const pending = await call(`${app.url}/api/v1/webhooks/${h.body.data.id}/deliveries?status=pending&limit=100`, { token: c.token });
+    expect(pending.body.data.items).toHaveLength(10);
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    const queued = /wardclerk_jetstream_pending_messages\{stream="WC_DELIVERIES"[^}]*\} (\d+)/.exec(metrics);
+    expect(Number(queued?.[1])).toBeLessThanOrEqual(10);
+    expect(metrics).toMatch(/wardclerk_webhook_deliveries_skipped_total \d+/);
   });
 });
