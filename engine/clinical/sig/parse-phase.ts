@@ -141,6 +141,16 @@ function scanDuration(c: Claims, phase: Phase): void {
 }
 
 function scanDose(c: Claims, phase: Phase): void {
+  if (/\dx|\d x|[a-z] x/.test(c.text)) c.each(P.DOSE_MULTIPLE, (m, span) => {
+    // "2 x 5 ml" is 10 mL; "2 x 500 mg" is 1000 mg. Counted forms ("2 x tabs") are left to the dose scan.
+    const times = parseNumber(m[1]!);
+    const each = parseNumber(m[2]!);
+    const unit = doseUnit(m[3]!);
+    if (phase.dose || times === null || each === null || unit === null || times < 1 || each <= 0 || unit.code.startsWith('{')) return false;
+    const spoon = SPOON_ML[m[3]!] ?? 1;
+    phase.dose = { low: times * each * spoon, high: null, unit, span };
+    return true;
+  });
   c.each(P.DOSE_WITH_UNIT, (m, span) => {
     if (phase.dose) return false;
     let low: number | null; let high: number | null = null; let unitRaw: string;

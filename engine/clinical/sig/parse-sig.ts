@@ -9,6 +9,7 @@ import { parsePhase, type Phase } from './parse-phase.js';
 import { PHASE_SPLIT, DURATION, DURATION_UK, DURATION_COUNT } from './sig-patterns.js';
 import { buildDosage, doseString, durationString, frequencyString, perSlot } from './build-dosage.js';
 import { equalSlots } from './scan-slots.js';
+import { repairTypos } from './typos.js';
 
 export interface SigResult {
   /** One entry per phase, in order; `sequence` set when there is more than one. */
@@ -86,7 +87,7 @@ export function parseSig(text: string): SigResult {
   // Dosage.text never starts with a separator left over from the line (", 1 tab PO BID").
   const verbatim = text.trim().replace(/^[,;:\u2013\u2014-]+\s*/, '');
   if (verbatim === '') return { ...EMPTY, spans: {} };
-  const lower = repairOcr(normaliseSig(text.length > MAX_SIG_CHARS ? text.slice(0, MAX_SIG_CHARS) : text));
+  const lower = repairTypos(repairOcr(normaliseSig(text.length > MAX_SIG_CHARS ? text.slice(0, MAX_SIG_CHARS) : text)));
   const phases = splitPhases(lower).map(([s, e]) => parsePhase(lower.slice(s, e), s)).filter(hasContent);
   if (phases.length === 0) phases.push(parsePhase(lower, 0));
   inherit(phases);

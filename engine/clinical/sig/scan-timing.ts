@@ -89,7 +89,24 @@ export function scanTiming(c: Claims, phase: Phase): void {
     void m;
     return setBase(repeat, span);
   };
-  if (t.includes('up to')) c.each(P.UP_TO_TIMES, (m, span) => perPeriod(m, span, m[2] ?? m[1]!, undefined, m[3]!));
+  // "up to 3 times a day", "up to qid": at most n a day — frequency 1, frequencyMax n.
+  if (t.includes('up to')) {
+    c.each(P.UP_TO_TIMES, (m, span) => {
+      const n = parseNumber(m[2] ?? m[1]!);
+      return n !== null && n > 1 ? perPeriod(m, span, '1', String(n), m[3]!) : perPeriod(m, span, m[2] ?? m[1]!, undefined, m[3]!);
+    });
+    c.each(P.UP_TO_LATIN, (m, span) => {
+      const n = P.latinCount(m[1]!);
+      if (n === null) return false;
+      return setBase(n > 1 ? { frequency: 1, frequencyMax: n, period: 1, periodUnit: 'd' } : { frequency: 1, period: 1, periodUnit: 'd' }, span);
+    });
+  }
+  if (/[-/]|to|or/.test(t)) c.each(P.LATIN_RANGE, (m, span) => {
+    const low = P.latinCount(m[1]!);
+    const high = P.latinCount(m[2]!);
+    if (low === null || high === null || high <= low) return false;
+    return setBase({ frequency: low, frequencyMax: high, period: 1, periodUnit: 'd' }, span);
+  });
   if (/time|x/.test(t)) c.each(P.PER_PERIOD, (m, span) => perPeriod(m, span, m[1]!, m[2], m[3]!));
   if (/once|twice|thrice/.test(t)) c.each(P.ONCE_TWICE, (m, span) => perPeriod(m, span, m[1]!, undefined, m[2]!));
   if (/every|each|q/.test(t)) c.each(P.EVERY_N, (m, span) => {
@@ -161,7 +178,9 @@ function mergeRepeat(base: Base | null, when: string[], impliesThree: boolean, t
     if (r.frequency === undefined && r.count === undefined) {
       // "every morning before breakfast" is one time of day: count distinct parts of the day.
       const specific = new Set(when.filter((w) => !['AC', 'PC', 'C'].includes(w)).map((w) => DAY_PART[w] ?? w)).size;
-      const n = impliesThree && specific === 0 ? 3 : Math.max(specific, 1);
+      // "with meals and at bedtime" is the three meals plus bedtime: four a day.
+      const bedtime = when.some((w) => w === 'HS' || w === 'NIGHT') ? 1 : 0;
+      const n = impliesThree && specific === bedtime ? 3 + bedtime : Math.max(specific, 1);
       Object.assign(r, { frequency: n, period: 1, periodUnit: 'd' });
     }
     if (offset !== null && when.every((w) => !NO_OFFSET.has(w))) r.offset = offset;

@@ -32,10 +32,22 @@ export const TIME_OF_DAY = g(`${L}(?:at )?(\\d{1,2})(?::([0-5]\\d))?\\s?(a\\.?m\
 
 export const HOURLY = g(`${L}(?:every|each|q\\.?)\\s?${NR}\\s?-?(hours?|hrs?|h|hourly|minutes?|mins?|min)\\.?${R}|${L}${NR}\\s?-?\\s?(?:hrly|hourly|hrl)${R}`);
 export const EVERY_HOUR = g(`${L}(?:every hour|hourly|q\\.?\\s?1\\s?h)${R}`);
-export const PER_PERIOD = g(`${L}${NR}\\s?(?:x|times?)\\s?(?:a|per|each|/|in a|in)?\\s?(day|daily|d|week|weekly|wk|month|monthly|year)${R}`);
+export const PER_PERIOD = g(`${L}${NR}\\s?(?:x|times?)\\s?(?:a|per|each|every|/|in a|in)?\\s?(day|daily|d|week|weekly|wk|month|monthly|year)${R}`);
 export const ONCE_TWICE = g(`${L}(once|twice|thrice)\\s?(?:a|per|each|/|every)?\\s?(day|daily|week|weekly|wk|month|monthly|year|yearly)${R}`);
 export const EVERY_N = g(`${L}(?:every|each|q\\.?)\\s?${NR}\\s?(days?|d|weeks?|wks?|wk|w|months?|mos?|mo)${R}`);
-export const UP_TO_TIMES = g(`${L}up to ${NR}\\s?(?:x|times)\\s?(?:a|per|each|/)?\\s?(day|daily|week|weekly)${R}`);
+export const UP_TO_TIMES = g(`${L}up to ${NR}\\s?(?:x|times)\\s?(?:a|per|each|every|/)?\\s?(day|daily|week|weekly)${R}`);
+const LATIN_DAILY = '(o\\.?d|q\\.?d|b\\.?i\\.?d|b\\.?d|t\\.?i\\.?d|t\\.?d\\.?s|q\\.?i\\.?d|q\\.?d\\.?s)\\.?';
+/** "up to qid", "up to tds": a daily count that is a maximum (frequency 1, frequencyMax n). */
+export const UP_TO_LATIN = g(`${L}up to ${LATIN_DAILY}${R}`);
+/** "bid-tid", "bd or tds", "od/bd": a range of daily counts (frequency, frequencyMax). */
+export const LATIN_RANGE = g(`${L}${LATIN_DAILY}\\s?(?:-|to|or|/)\\s?${LATIN_DAILY}${R}`);
+/** Daily count of a Latin abbreviation matched by LATIN_DAILY. */
+export function latinCount(raw: string): number | null {
+  const s = raw.replace(/[.\s]/g, '');
+  return ({ od: 1, qd: 1, bid: 2, bd: 2, tid: 3, tds: 3, qid: 4, qds: 4 } as Record<string, number>)[s] ?? null;
+}
+/** "2 x 5 ml": a multiple of a measure (10 mL). */
+export const DOSE_MULTIPLE = g(`${L}(\\d|one|two|three|four)\\s?x\\s?(${N})\\s?(${DOSE_UNIT_SRC})`);
 
 /** Latin / written frequencies with no numbers. Each entry: pattern source and its repeat. */
 export const FIXED_FREQUENCIES: Array<[RegExp, { frequency?: number; period?: number; periodUnit?: 'd' | 'wk' | 'mo'; count?: number }]> = [
