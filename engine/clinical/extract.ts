@@ -15,6 +15,10 @@ import { findConditions } from './conditions/find-conditions.js';
 import { findObservations } from './observations/find-observations.js';
 import { findPrescriber } from './prescriber/find-prescriber.js';
 import { findAllergies } from './allergies/find-allergies.js';
+import { takeOcrRepairs } from './text/ocr-repairs.js';
+
+/** Below this OCR confidence (0–1, as the OCR provider reports it) a note carries OCR_LOW_CONFIDENCE. */
+export const LOW_OCR_CONFIDENCE = 0.8;
 
 export const RULES_EXTRACTOR_VERSION = '1.0.0';
 
@@ -34,9 +38,10 @@ function guarded<T>(component: string, warnings: Warning[], fallback: T, fn: () 
  * observations; without it they stay null. Every item's `span` indexes `text` (UTF-16 offsets)
  * and `text.slice(span.start, span.end) === item.text`.
  */
-export function extractClinical(text: string, options: { now?: Date } = {}): Extraction {
+export function extractClinical(text: string, options: { now?: Date; ocrConfidence?: number } = {}): Extraction {
   const t0 = performance.now();
   const warnings: Warning[] = [];
+  takeOcrRepairs(); // counts from this extraction only
   const input = typeof text === 'string' ? text : '';
   const sections = guarded('sections', warnings, [] as Section[], () => findSections(input));
   const tokens = tokenize(input);
@@ -45,20 +50,61 @@ export function extractClinical(text: string, options: { now?: Date } = {}): Ext
   const observations = guarded('observations', warnings, [], () => findObservations(input, tokens, options.now));
   const doctor = guarded('prescriber', warnings, null, () => findPrescriber(input));
   const allergies = guarded('allergies', warnings, [], () => findAllergies(input, sections));
-  const medications = guarded('medications', warnings, [] as Medication[], () => findMedications(input)).map((m) => withSectionStatus(m, sections));
+  const medications = guarded('medications', warnings, [] as Medication[], () => findMedications(input))
+    .filter((m) => !insideCondition(m, diseases))
+    .map((m) => withSectionStatus(m, sections));
+  const repaired = takeOcrRepairs();
+  if (repaired > 0) warnings.push({ code: 'OCR_REPAIRED', message: `${repaired} word(s) split by OCR were joined against the vocabulary` });
+  if (options.ocrConfidence !== undefined && options.ocrConfidence < LOW_OCR_CONFIDENCE) {
+    warnings.push({ code: 'OCR_LOW_CONFIDENCE', message: `OCR confidence ${options.ocrConfidence.toFixed(2)} is below ${LOW_OCR_CONFIDENCE}: check the extracted values against the document` });
+  }
+  const diseasesOutsideSigs = withinSigs(diseases, medications);
   if (input.trim() === '') warnings.push({ code: 'EMPTY_TEXT', message: 'the note is empty' });
   return {
     extractor: 'rules',
     extractor_version: RULES_EXTRACTOR_VERSION,
     latency_ms: Math.max(0, performance.now() - t0),
     sections,
-    diseases,
+    diseases: diseasesOutsideSigs,
     medications,
     observations,
     doctor,
     allergies,
     warnings,
   };
+}
+
+/**
+ * Whether a medication's name sits inside a condition's words: "vitamin D deficiency", "iron
+ * deficiency anaemia", "heparin-induced thrombocytopenia" name a condition, not a drug taken.
+ */
+function insideCondition(m: Medication, diseases: Extraction['diseases']): boolean {
+  const name = m.spans.name ?? m.span;
+  for (const d of diseases) if (name.start >= d.span.start && name.end <= d.span.end && d.span.end - d.span.start > name.end - name.start) return true;
+  return false;
+}
+
+/** Sig fields whose text is never a condition of the patient ("(AF)" after food, "OD" once daily). */
+const SIG_FIELDS = ['dose', 'frequency', 'duration', 'route', 'as_needed', 'max_dose', 'dispense_quantity', 'refills'];
+
+/**
+ * A PRN reason ("prn wheezing", "for fever") names what the drug is for if it happens, not a
+ * diagnosis: a condition inside one becomes hypothetical. A condition inside another part of a
+ * dose instruction ("1-0-1 (AF)" = after food) is no condition at all and is dropped.
+ */
+function withinSigs(diseases: Extraction['diseases'], meds: Medication[]): Extraction['diseases'] {
+  if (diseases.length === 0 || meds.length === 0) return diseases;
+  const inside = (d: { span: { start: number; end: number } }, s: { start: number; end: number } | undefined): boolean =>
+    s !== undefined && d.span.start >= s.start && d.span.end <= s.end;
+  const out: Extraction['diseases'] = [];
+  for (const d of diseases) {
+    const m = meds.find((x) => d.span.start < x.span.end && d.span.end > x.span.start);
+    if (!m) { out.push(d); continue; }
+    if (inside(d, m.spans.as_needed_reason)) { out.push(d.assertion === 'present' ? { ...d, assertion: 'hypothetical' } : d); continue; }
+    if (SIG_FIELDS.some((k) => inside(d, m.spans[k]))) continue;
+    out.push(d);
+  }
+  return out;
 }
 
 /** Fills a medication's null status from the section it sits in (new / current / discharge lists). */

@@ -125,7 +125,7 @@ export class DrugMatcher {
 
   /** "Metf ormin": joins two fragments when the join is a one-word name and neither part is a word. */
   private splitRepair(text: string, t: WordToken, next: WordToken, out: DrugMatch[]): boolean {
-    if (!maySplitWord(text, t.s, t.e, next.s, t.w, next.w, (w) => this.everyday.has(w) || this.root.next.has(w))) return false;
+    if (!maySplitWord(text, t.s, t.e, next.s, t.w, next.w, (w) => this.everyday.has(w) || this.root.next.get(w)?.entry != null)) return false;
     const node = this.root.next.get(t.w + next.w);
     if (!node?.entry || node.strict) return false;
     out.push({ start: t.s, end: next.e, entry: node.entry, kind: 'ocr' });

@@ -28,8 +28,9 @@ export function maySplitWord(text: string, firstStart: number, firstEnd: number,
   const c = text.charCodeAt(secondStart);
   if (c < 97 || c > 122) return false;
   if (first.length + second.length < 6 || first.length > 12 || second.length < 2) return false;
+  // Most word pairs in prose stop here, at one set lookup.
+  if (known(first) || known(second)) return false;
   if (!/^[a-z]+$/.test(second) || !/^[a-z]+$/.test(first)) return false;
   // A lone capital ("H ypertension") is a fragment; a lone lower-case letter may be a word ("a", "x").
-  if (first.length === 1 && text.charCodeAt(firstStart) >= 97) return false;
-  return !known(first) && !known(second);
+  return !(first.length === 1 && text.charCodeAt(firstStart) >= 97);
 }

@@ -50,6 +50,19 @@ export class PhraseTrie<T> {
     this.size++;
   }
 
+  /** The value of a one-token phrase written in any letter case (`norm` lower-cased), or null. */
+  single(norm: string): T | null {
+    const node = this.root.next?.get(norm);
+    if (!node?.entries) return null;
+    for (const e of node.entries) if (!e.exact) return e.value;
+    return null;
+  }
+
+  /** Whether some phrase starts with the token `norm`. */
+  startsWith(norm: string): boolean {
+    return this.root.next?.has(norm) ?? false;
+  }
+
   /** Longest match starting at token `i`, or null. */
   matchAt(text: string, tokens: Token[], i: number): PhraseMatch<T> | null {
     return this.walk(text, tokens, singularsOf(tokens), i, i, this.root, null);
