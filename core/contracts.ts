@@ -31,6 +31,23 @@ export type EngineInfo = z.infer<typeof EngineInfoSchema>;
 
 const JobItemRef = z.object({ tenant_id: z.string(), job_id: z.string(), index: z.number().int().nonnegative() });
 
+/** Most items one work message (and one engine call, one store write) carries. */
+export const MAX_CHUNK_ITEMS = 100;
+
+/**
+ * An extraction in transit through the worker: an object, checked against ExtractionSchema only
+ * where it is stored (the gateway's settle handler), so the worker does not validate the same
+ * nested document twice on the way (the costliest part of a batch item after the extraction).
+ */
+export const ExtractionPayloadSchema = z.record(z.string(), z.unknown());
+
+/** One text's outcome in a batch extraction: the extraction, or a coded error for that text alone. */
+export const ExtractResultSchema = z.union([
+  z.object({ ok: z.literal(true), extraction: ExtractionPayloadSchema }),
+  z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }) }),
+]);
+export type ExtractResult = z.infer<typeof ExtractResultSchema>;
+
 export const JobItemSchema = z.object({
   index: z.number().int(),
   text: z.string(),
@@ -48,7 +65,8 @@ export const WebhookTargetSchema = z.object({
   status: z.enum(['active', 'disabled']).optional(),
 });
 
-export const EVENT_TYPES = ['job.completed', 'prescription.extracted', 'webhook.disabled'] as const;
+/** `job.progress` is throttled per job (batch items do not emit one `prescription.extracted` each). */
+export const EVENT_TYPES = ['job.completed', 'job.progress', 'prescription.extracted', 'webhook.disabled'] as const;
 export const EventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventTypeSchema>;
 
@@ -153,6 +171,12 @@ export const contracts = {
     z.object({ tenant_id: z.string(), text: z.string(), extractor: z.string().optional() }),
     ExtractionSchema,
   ),
+  /** Many texts in one request (batch items); one result per text, in order, errors per item. */
+  engineExtractBatch: contract(
+    'wc.engine.extract-batch',
+    z.object({ tenant_id: z.string(), texts: z.array(z.string()).min(1).max(MAX_CHUNK_ITEMS), extractor: z.string().optional() }),
+    z.object({ results: z.array(ExtractResultSchema) }),
+  ),
   engineSig: contract('wc.engine.sig', z.object({ text: z.string() }), z.record(z.string(), z.unknown())),
   enginePing: contract('wc.engine.ping', z.object({}), EngineInfoSchema),
   engineOcr: contract('wc.engine.ocr', OcrRequestSchema, OcrReplySchema),
@@ -164,6 +188,23 @@ export const contracts = {
     'wc.store.job-item.complete',
     JobItemRef.extend({ extraction: ExtractionSchema }),
     z.object({ prescription_id: z.string(), created: z.boolean(), job_done: z.boolean() }),
+  ),
+  /** A chunk of a job's items (text only for pending ones). */
+  jobItemsGet: contract(
+    'wc.store.job-items.get',
+    JobItemRef.extend({ count: z.number().int().min(1).max(MAX_CHUNK_ITEMS) }),
+    z.array(JobItemSchema.pick({ index: true, text: true, state: true, prescription_id: true })),
+  ),
+  /** Settles many items of one job in one durable write (idempotent per item). */
+  jobItemsSettle: contract(
+    'wc.store.job-items.settle',
+    z.object({
+      tenant_id: z.string(),
+      job_id: z.string(),
+      completed: z.array(z.object({ index: z.number().int().nonnegative(), extraction: ExtractionPayloadSchema })).max(MAX_CHUNK_ITEMS),
+      failed: z.array(z.object({ index: z.number().int().nonnegative(), code: z.string(), message: z.string() })).max(MAX_CHUNK_ITEMS),
+    }),
+    z.object({ job_done: z.boolean(), settled: z.array(z.object({ index: z.number().int(), state: z.enum(['pending', 'succeeded', 'failed']), prescription_id: z.string().nullable() })) }),
   ),
   jobItemFail: contract(
     'wc.store.job-item.fail',
@@ -205,8 +246,11 @@ export const STREAMS = {
   dead: { name: 'WC_DEAD', subjects: ['wc.dead.>'] },
 } as const;
 
-/** A batch item work message on `wc.items.<tenant>`: ids only. */
-export const ItemMessageSchema = JobItemRef;
+/**
+ * A batch work message on `wc.items.<tenant>`: ids only. It stands for items `index ..
+ * index+count-1` of the job (count absent = 1), processed together and settled per item.
+ */
+export const ItemMessageSchema = JobItemRef.extend({ count: z.number().int().min(1).max(MAX_CHUNK_ITEMS).optional() });
 export type ItemMessage = z.infer<typeof ItemMessageSchema>;
 
 /** A webhook delivery work message on `wc.deliveries.<tenant>`. */

@@ -23,6 +23,7 @@ import type { Extractor } from './providers/extractor.js';
 import type { OcrModel } from './providers/ocr-model.js';
 import { createExtractor, createOcrModel, type ProviderDeps } from './providers/registry.js';
 import { createAdmissionGate } from './serve/admission-gate.js';
+import { createExtractBatchHandler } from './serve/extract-batch-service.js';
 import { serveGenerate } from './serve/generate-service.js';
 import { createLoadedModels } from './serve/loaded-models.js';
 import { createOcrHandler } from './serve/ocr-service.js';
@@ -103,6 +104,15 @@ export async function runEngine(config: Config, options: RunEngineOptions = {}):
       inFlight--;
     }
   }, { queue: 'engine' });
+  bus.serve(contracts.engineExtractBatch, createExtractBatchHandler({
+    choose: (id) => {
+      const chosen = id ? extractors.get(id) : defaultExtractor;
+      if (!chosen) throw new WardClerkError('MODEL_NOT_FOUND', 'Unknown extractor', { details: { extractor: id, known: [...extractors.keys()] } });
+      return chosen;
+    },
+    onStart: (n) => (inFlight += n),
+    onEnd: (n) => (inFlight -= n),
+  }), { queue: 'engine' });
   bus.serve(contracts.engineSig, async ({ text }) => ({ ...parseSig(text) }), { queue: 'engine' });
   bus.serve(contracts.enginePing, async () => info());
   bus.serve(contracts.engineOcr, createOcrHandler({ ocr, gate: ocrGate }), { queue: 'engine' });

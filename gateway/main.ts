@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { connectBus, encodeJson } from '../core/bus.js';
+import { connectBus } from '../core/bus.js';
 import type { Config } from '../core/config.js';
-import { STREAMS, contracts, itemSubject } from '../core/contracts.js';
+import { STREAMS, contracts } from '../core/contracts.js';
 import { initCrypto } from '../core/crypto.js';
 import { WardClerkError } from '../core/errors.js';
 import { ensureStreams } from '../core/jetstream-setup.js';
@@ -23,6 +23,7 @@ import { withVerifyCache } from './auth/verify-cache.js';
 import { serveStore } from './bus-service/store-service.js';
 import { webhookStoreSettings } from './webhooks/settings.js';
 import { createEventPublisher } from './events/publisher.js';
+import { createItemEnqueuer } from './jobs/enqueue.js';
 import { createApp } from './http/app.js';
 import type { GatewayDeps } from './http/deps.js';
 import { createMetrics } from './metrics.js';
@@ -58,15 +59,7 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
   const deps: GatewayDeps = {
     config, log, store, bus, tokens, metrics, events,
     extract: (tenantId, text) => bus.request(contracts.engineExtract, { tenant_id: tenantId, text }, { timeoutMs: config.engineTimeoutMs }),
-    async enqueueItems(tenantId, jobId, count) {
-      const subject = itemSubject(tenantId);
-      const pending: Array<Promise<unknown>> = [];
-      for (let index = 0; index < count; index++) {
-        pending.push(bus.js.publish(subject, encodeJson({ tenant_id: tenantId, job_id: jobId, index }), { msgID: `${jobId}.${index}` }));
-        if (pending.length >= 256) await Promise.all(pending.splice(0));
-      }
-      await Promise.all(pending);
-    },
+    enqueueItems: createItemEnqueuer(bus.js),
   };
   const app = createApp(deps);
   const server = await new Promise<Server>((resolve, reject) => {

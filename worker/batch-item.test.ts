@@ -108,6 +108,42 @@ describe('batch item handler', () => {
     expect(await deliveries()).toBe(before + 1);
   });
 
+  it('processes a chunk message with one engine call and one store write, each item exactly once', async () => {
+    const job = 'job-chunk';
+    for (let i = 0; i < 30; i++) f.gateway.addItem(tenant, job, i, `chunk note ${i}`);
+    // Item 4 was already done by an earlier delivery: it is neither extracted nor stored again.
+    f.gateway.item(job, 4)!.state = 'succeeded';
+    f.gateway.item(job, 4)!.prescription_id = 'rx-earlier';
+    const engineBefore = f.gateway.engineBatchCalls;
+    const settleBefore = f.gateway.settleCalls;
+    await f.bus.js.publish(itemSubject(tenant), encodeJson({ tenant_id: tenant, job_id: job, index: 0, count: 30 }), { msgID: `${job}.0` });
+    await waitFor('chunk settled', async () => [...Array(30).keys()].every((i) => f.gateway.item(job, i)?.state === 'succeeded') && (await queueIdle()));
+    expect(f.gateway.engineBatchCalls - engineBefore).toBe(1);
+    expect(f.gateway.settleCalls - settleBefore).toBe(1);
+    for (let i = 0; i < 30; i++) expect(f.gateway.created.get(`${job}.${i}`) ?? 0, `item ${i}`).toBe(i === 4 ? 0 : 1);
+    expect(f.gateway.engineCalls.get('chunk note 4')).toBeUndefined();
+    expect(f.gateway.item(job, 4)!.prescription_id).toBe('rx-earlier');
+  });
+
+  it('in a chunk, a permanent error fails its item only, and a transient one retries only its item', async () => {
+    const job = 'job-chunk-mixed';
+    for (let i = 0; i < 5; i++) f.gateway.addItem(tenant, job, i, `mixed note ${i}`);
+    const previous = f.gateway.engineScript;
+    f.gateway.engineScript = (text, call) => {
+      if (text === 'mixed note 1') return new WardClerkError('VALIDATION_FAILED', 'bad (test)');
+      if (text === 'mixed note 3' && call === 1) return new WardClerkError('OVERLOADED', 'busy (test)');
+      return previous(text, call);
+    };
+    await f.bus.js.publish(itemSubject(tenant), encodeJson({ tenant_id: tenant, job_id: job, index: 0, count: 5 }), { msgID: `${job}.0` });
+    await waitFor('chunk settled', async () => f.gateway.item(job, 3)?.state === 'succeeded' && (await queueIdle()));
+    expect(f.gateway.item(job, 1)).toMatchObject({ state: 'failed', error: { code: 'VALIDATION_FAILED' } });
+    for (const i of [0, 2, 3, 4]) expect(f.gateway.created.get(`${job}.${i}`), `item ${i}`).toBe(1);
+    // The retry extracted only the item that failed transiently.
+    expect(f.gateway.engineCalls.get('mixed note 3')).toBe(2);
+    expect(f.gateway.engineCalls.get('mixed note 0')).toBe(1);
+    expect(f.gateway.engineCalls.get('mixed note 1')).toBe(1);
+  });
+
   it('terminates a malformed item message without calling anyone', async () => {
     const calls = f.gateway.engineCalls.size;
     const before = await deliveries();

@@ -1,17 +1,21 @@
 /**
- * Pipeline step: one batch item. Payload: an ItemMessage (ids only) from the `items` consumer.
- * Idempotent: the item's state is re-read first and a terminal item is just acknowledged, so a
- * redelivered message never extracts or stores twice (the store's completeItem is idempotent too).
+ * Pipeline step: a chunk of batch items. Payload: an ItemMessage (ids only) standing for items
+ * `index .. index+count-1` of one job. The chunk is processed with three requests, whatever its
+ * size: the pending items' texts from the store, ONE engine call extracting them all
+ * (`wc.engine.extract-batch`), and ONE store request settling them all in one durable write.
+ * Idempotent: items are re-read first and only pending ones are extracted, and the store settles
+ * each item at most once, so a redelivered or duplicated message never stores anything twice.
  * Every path settles the message explicitly:
- *   success → ack; permanent coded error → fail the item + term;
- *   transient error → nak with a delay, or on the last allowed delivery fail + dead-letter + term.
+ *   all items settled → ack; some items hit a transient error → the rest are stored, the message is
+ *   nak'ed with a delay (only those items are retried), or on the last allowed delivery they are
+ *   failed + dead-lettered and the message is termed; a permanent coded error fails that item only.
  */
 import type { JsMsg } from '@nats-io/jetstream';
 import { contracts, ItemMessageSchema, type ItemMessage } from '../core/contracts.js';
 import type { Bus } from '../core/bus.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
-import type { WardClerkError } from '../core/errors.js';
+import { WardClerkError, errorFromJSON } from '../core/errors.js';
 import { exponentialDelayMs, isTransient, toCodedError } from './retry-policy.js';
 import { sendDeadLetter } from './dead-letter.js';
 import { parseMessage } from './parse-message.js';
@@ -32,78 +36,116 @@ export function itemRetryDelayMs(attempt: number, ackWaitMs: number): number {
   return exponentialDelayMs(attempt, 1000, ackWaitMs);
 }
 
-/** Handles one delivery of a batch item message and settles it. Never throws for expected failures. */
+type Failure = { index: number; code: string; message: string; transient: boolean };
+
+/** Handles one delivery of a batch work message and settles it. Never throws for expected failures. */
 export async function handleBatchItem(msg: JsMsg, deps: BatchItemDeps): Promise<BatchItemOutcome> {
   const item = parseMessage(msg, ItemMessageSchema, deps.log);
   if (!item) return 'invalid';
   const attempt = msg.info.deliveryCount;
-  const ids = { job_id: item.job_id, index: item.index, attempt };
+  const ids = { job_id: item.job_id, index: item.index, count: item.count ?? 1, attempt };
   try {
-    const outcome = await processItem(msg, item, deps);
-    deps.log.debug({ ...ids, outcome }, 'batch item');
+    const outcome = await processChunk(msg, item, deps);
+    deps.log.debug({ ...ids, outcome }, 'batch items');
     return outcome;
   } catch (e) {
     const error = toCodedError(e);
     if (error.code === 'NOT_FOUND') {
-      // The job or item no longer exists (e.g. deleted): nothing left to do.
+      // The job no longer exists (e.g. deleted): nothing left to do.
       msg.term();
-      deps.log.warn({ ...ids, code: error.code }, 'batch item not found');
+      deps.log.warn({ ...ids, code: error.code }, 'batch items not found');
       return 'missing';
     }
     const last = attempt >= deps.settings.itemMaxDeliver;
     if (isTransient(error) && !last) {
       msg.nak(itemRetryDelayMs(attempt, deps.settings.itemAckWaitMs));
-      deps.log.warn({ ...ids, code: error.code }, 'batch item retry');
+      deps.log.warn({ ...ids, code: error.code }, 'batch items retry');
       return 'retry';
     }
-    return recordFailure(msg, item, error, isTransient(error), deps);
+    return recordChunkFailure(msg, item, error, isTransient(error), deps);
   }
 }
 
-async function processItem(msg: JsMsg, item: ItemMessage, deps: BatchItemDeps): Promise<'completed' | 'already-done'> {
+function indexesOf(item: ItemMessage): number[] {
+  return Array.from({ length: item.count ?? 1 }, (_, i) => item.index + i);
+}
+
+async function processChunk(msg: JsMsg, item: ItemMessage, deps: BatchItemDeps): Promise<BatchItemOutcome> {
   const { bus, settings } = deps;
-  const current = await bus.request(contracts.jobItemGet, item);
-  if (current.state !== 'pending') {
+  const ref = { tenant_id: item.tenant_id, job_id: item.job_id };
+  const current = await bus.request(contracts.jobItemsGet, { ...ref, index: item.index, count: item.count ?? 1 });
+  const pending = current.filter((it) => it.state === 'pending');
+  if (pending.length === 0) {
     msg.ack();
     return 'already-done';
   }
-  const extraction = await whileWorking(msg, settings.itemAckWaitMs, () =>
+  const { results } = await whileWorking(msg, settings.itemAckWaitMs, () =>
     bus.request(
-      contracts.engineExtract,
-      { tenant_id: item.tenant_id, text: current.text },
-      { timeoutMs: settings.engineTimeoutMs },
+      contracts.engineExtractBatch,
+      { tenant_id: item.tenant_id, texts: pending.map((it) => it.text) },
+      // One text may take the whole per-request budget (a local LLM): the chunk gets it per text.
+      { timeoutMs: settings.engineTimeoutMs * pending.length },
     ),
   );
-  await bus.request(contracts.jobItemComplete, { ...item, extraction });
+  if (results.length !== pending.length) throw new WardClerkError('INTERNAL', 'The engine answered a different number of results');
+  const attempt = msg.info.deliveryCount;
+  const last = attempt >= settings.itemMaxDeliver;
+  const completed: Array<{ index: number; extraction: Record<string, unknown> }> = [];
+  const failed: Failure[] = [];
+  const retry: Failure[] = [];
+  results.forEach((r, i) => {
+    const index = pending[i]!.index;
+    if (r.ok) return void completed.push({ index, extraction: r.extraction });
+    const error = errorFromJSON(r.error);
+    const f = { index, code: error.code, message: error.message, transient: isTransient(error) };
+    if (f.transient && !last) retry.push(f);
+    else failed.push(f);
+  });
+  await bus.request(contracts.jobItemsSettle, { ...ref, completed, failed: failed.map(({ index, code, message }) => ({ index, code, message })) });
+  const exhausted = failed.filter((f) => f.transient);
+  for (const f of exhausted) await deadLetter(bus, item, f, attempt);
+  if (retry.length > 0) {
+    msg.nak(itemRetryDelayMs(attempt, settings.itemAckWaitMs));
+    deps.log.warn({ job_id: item.job_id, index: item.index, retrying: retry.length, code: retry[0]!.code, attempt }, 'batch items retry');
+    return 'retry';
+  }
+  if (exhausted.length > 0) {
+    msg.term();
+    deps.log.warn({ job_id: item.job_id, index: item.index, dead: exhausted.length, attempt }, 'batch items dead-lettered');
+    return 'dead';
+  }
   msg.ack();
-  return 'completed';
+  return completed.length > 0 ? 'completed' : 'failed';
 }
 
-/** Records a final failure; when it cannot be recorded now, naks so a later delivery (or the MaxDeliver advisory) does it. */
-async function recordFailure(
-  msg: JsMsg,
-  item: ItemMessage,
-  error: WardClerkError,
-  exhausted: boolean,
-  deps: BatchItemDeps,
-): Promise<BatchItemOutcome> {
+function deadLetter(bus: Bus, item: ItemMessage, f: Failure, attempts: number): Promise<void> {
+  return sendDeadLetter(bus, {
+    kind: 'items', tenant_id: item.tenant_id, ref: `${item.job_id}.${f.index}`, code: f.code,
+    message: f.message, attempts, ids: { job_id: item.job_id, index: f.index },
+  });
+}
+
+/**
+ * Records a final failure for every item of the chunk still pending (the store leaves terminal
+ * ones alone); when it cannot be recorded now, naks so a later delivery (or the MaxDeliver
+ * advisory) does it.
+ */
+async function recordChunkFailure(msg: JsMsg, item: ItemMessage, error: WardClerkError, exhausted: boolean, deps: BatchItemDeps): Promise<BatchItemOutcome> {
   const attempt = msg.info.deliveryCount;
-  const ids = { job_id: item.job_id, index: item.index, attempt, code: error.code };
+  const ids = { job_id: item.job_id, index: item.index, count: item.count ?? 1, attempt, code: error.code };
   try {
-    await deps.bus.request(contracts.jobItemFail, { ...item, code: error.code, message: error.message });
+    const failed = indexesOf(item).map((index) => ({ index, code: error.code, message: error.message }));
+    const out = await deps.bus.request(contracts.jobItemsSettle, { tenant_id: item.tenant_id, job_id: item.job_id, completed: [], failed });
     if (exhausted) {
-      await sendDeadLetter(deps.bus, {
-        kind: 'items', tenant_id: item.tenant_id, ref: `${item.job_id}.${item.index}`, code: error.code,
-        message: error.message, attempts: attempt, ids: { job_id: item.job_id, index: item.index },
-      });
+      for (const s of out.settled) if (s.state === 'failed') await deadLetter(deps.bus, item, { index: s.index, code: error.code, message: error.message, transient: true }, attempt);
     }
   } catch (e) {
     msg.nak(itemRetryDelayMs(attempt, deps.settings.itemAckWaitMs));
-    deps.log.warn({ ...ids, record_code: toCodedError(e).code }, 'batch item failure not recorded; retrying');
+    deps.log.warn({ ...ids, record_code: toCodedError(e).code }, 'batch items failure not recorded; retrying');
     return 'retry';
   }
   msg.term();
-  deps.log.warn(ids, exhausted ? 'batch item dead-lettered' : 'batch item failed');
+  deps.log.warn(ids, exhausted ? 'batch items dead-lettered' : 'batch items failed');
   return exhausted ? 'dead' : 'failed';
 }
 
@@ -119,4 +161,3 @@ async function whileWorking<T>(msg: JsMsg, ackWaitMs: number, work: () => Promis
     clearInterval(timer);
   }
 }
-

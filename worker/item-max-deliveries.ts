@@ -2,7 +2,8 @@
  * Backstop for batch items whose last allowed delivery never settled (the worker died or could not
  * record the failure). JetStream then stops redelivering and publishes a MAX_DELIVERIES advisory;
  * this listener reads the item message by its stream sequence, fails the item if it is still
- * pending, dead-letters it and removes the message from the work queue. Idempotent: the store's
+ * pending (every pending item of the message's chunk), dead-letters it and removes the message
+ * from the work queue. Idempotent: the store's
  * failItem is, the dead letter is deduplicated, and a message already gone is ignored.
  */
 import type { Subscription } from '@nats-io/nats-core';
@@ -35,15 +36,21 @@ export async function handleItemMaxDeliveries(payload: unknown, deps: { bus: Bus
       return 'invalid';
     }
     const ref = item.data;
-    const current = await bus.request(contracts.jobItemGet, ref);
+    // A message stands for a chunk of items (count absent = 1): every one still pending fails.
+    const current = await bus.request(contracts.jobItemsGet, { tenant_id: ref.tenant_id, job_id: ref.job_id, index: ref.index, count: ref.count ?? 1 });
+    const pending = current.filter((it) => it.state === 'pending').map((it) => it.index);
     let outcome: MaxDeliveriesOutcome = 'already-done';
-    if (current.state === 'pending') {
+    if (pending.length > 0) {
       const message = 'The item was not processed within its allowed deliveries';
-      await bus.request(contracts.jobItemFail, { ...ref, code: 'INTERNAL', message });
-      await sendDeadLetter(bus, {
-        kind: 'items', tenant_id: ref.tenant_id, ref: `${ref.job_id}.${ref.index}`, code: 'INTERNAL', message,
-        attempts: advisory.data.deliveries ?? 0, ids: { job_id: ref.job_id, index: ref.index },
+      await bus.request(contracts.jobItemsSettle, {
+        tenant_id: ref.tenant_id, job_id: ref.job_id, completed: [], failed: pending.map((index) => ({ index, code: 'INTERNAL', message })),
       });
+      for (const index of pending) {
+        await sendDeadLetter(bus, {
+          kind: 'items', tenant_id: ref.tenant_id, ref: `${ref.job_id}.${index}`, code: 'INTERNAL', message,
+          attempts: advisory.data.deliveries ?? 0, ids: { job_id: ref.job_id, index },
+        });
+      }
       outcome = 'failed';
     }
     // Work-queue streams keep a message that ran out of deliveries; it is settled now.

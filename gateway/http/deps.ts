@@ -18,6 +18,6 @@ export interface GatewayDeps {
   events: EventPublisher;
   /** Runs an extraction on an engine (over NATS). */
   extract: Extractor;
-  /** Publishes batch items to JetStream. */
-  enqueueItems(tenantId: string, jobId: string, count: number): Promise<void>;
+  /** Publishes a batch job's work messages (one per chunk of items) to JetStream. */
+  enqueueItems(tenantId: string, jobId: string, chunks: Array<{ index: number; count: number }>): Promise<void>;
 }

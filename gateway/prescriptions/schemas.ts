@@ -24,6 +24,8 @@ export const PrescriptionViewSchema = z
     patient_ref: z.string().nullable(),
     external_id: z.string().nullable(),
     job_id: z.string().nullable(),
+    /** The item's index in its batch job; null outside a job. */
+    job_item_index: z.number().int().nullable(),
     source: z.enum(['text', 'pdf', 'image']),
     text: z.string(),
     submitted_doctor: z.string().nullable(),
@@ -45,6 +47,7 @@ export const ListQuerySchema = z.object({
   disease: z.string().min(1).max(128).optional(),
   doctor: z.string().min(1).max(200).optional(),
   since: z.string().datetime({ offset: true }).optional(),
+  job_id: z.string().min(1).max(100).optional().openapi({ description: 'Only the prescriptions this batch job produced' }),
   cursor: z.string().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });

@@ -30,6 +30,7 @@ export function toView(r: PrescriptionRecord): PrescriptionView {
     patient_ref: r.patient_ref,
     external_id: r.external_id,
     job_id: r.job_id,
+    job_item_index: r.job_item_index ?? null,
     source: r.source,
     text: r.text,
     submitted_doctor: r.doctor,

@@ -30,6 +30,50 @@ describe('store.jobs', () => {
     expect(await s.jobs.getItem(a, job.job_id, -1)).toBeNull();
   });
 
+  it('settles a chunk of items in one synced batch, exactly once per item, and lists them by job', async () => {
+    const { t, a, b } = await fixture();
+    const job = await t.store.jobs.create(a, { items: Array.from({ length: 10 }, (_, i) => ({ text: `note ${i}`, external_id: `x${i}`, patient_ref: i % 2 ? 'MRN-1' : null })) });
+    const id = job.job_id;
+    expect((await t.store.jobs.getItems(a, id, 2, 5)).map((it) => it.index)).toEqual([2, 3, 4, 5, 6]);
+    expect(await t.store.jobs.getItems(b, id, 0, 10)).toEqual([]);
+    const before = t.store.stats().batches;
+    const first = await t.store.jobs.settleItems(a, id, {
+      completed: [0, 1, 2, 3].map((index) => ({ index, extraction: ex })),
+      failed: [{ index: 4, code: 'EMPTY_TEXT', message: 'The note text is empty' }],
+    });
+    expect(t.store.stats().batches - before).toBe(1);
+    expect(first).toMatchObject({ jobDone: false, changed: true, counts: { total: 10, completed: 4, failed: 1 } });
+    expect(first.outcomes.filter((o) => o.created)).toHaveLength(4);
+    // The same chunk again (a redelivery) changes nothing and creates nothing.
+    const again = await t.store.jobs.settleItems(a, id, {
+      completed: [0, 1, 2, 3].map((index) => ({ index, extraction: ex })),
+      failed: [{ index: 0, code: 'INTERNAL', message: 'late failure' }],
+    });
+    expect(again).toMatchObject({ changed: false, counts: { completed: 4, failed: 1 } });
+    expect(again.outcomes.filter((o) => o.created)).toEqual([]);
+    expect(again.outcomes.find((o) => o.index === 0)).toMatchObject({ state: 'succeeded', prescription_id: first.outcomes[0]!.prescription_id });
+    // A failed item may still succeed later; the rest finish the job.
+    const last = await t.store.jobs.settleItems(a, id, { completed: [4, 5, 6, 7, 8, 9].map((index) => ({ index, extraction: ex })), failed: [] });
+    expect(last).toMatchObject({ jobDone: true, counts: { completed: 10, failed: 0 } });
+    expect(await t.store.jobs.get(a, id)).toMatchObject({ status: 'completed', completed: 10, failed: 0, errors: [] });
+
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await t.store.prescriptions.list(a, { job_id: id, limit: 3, cursor });
+      for (const r of page.items) {
+        expect(r.job_id).toBe(id);
+        seen.push(r.job_item_index!);
+      }
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    expect(seen.sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect((await t.store.prescriptions.list(a, { job_id: id, patient_ref: 'MRN-1' })).items.map((r) => r.job_item_index).sort()).toEqual([1, 3, 5, 7, 9]);
+    expect((await t.store.prescriptions.list(b, { job_id: id })).items).toEqual([]);
+    expect((await t.store.prescriptions.list(a, { job_id: 'job_00000000000000000000000000' })).items).toEqual([]);
+    await expect(t.store.jobs.settleItems(a, 'job_00000000000000000000000000', { completed: [], failed: [] })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('refuses 1,001 items (BATCH_TOO_LARGE) and an empty batch, storing nothing', async () => {
     const { t, a } = await fixture();
     const before = t.store.stats().writes;

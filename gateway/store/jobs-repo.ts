@@ -8,6 +8,7 @@ import { newId } from '../../core/crypto.js';
 import type { Extraction } from '../../core/clinical/extraction.js';
 import { WardClerkError } from '../../core/errors.js';
 import { isJobDone, toJobView } from './job-view.js';
+import type { RawOp } from './group-commit.js';
 import type { TenantKeys } from './keyring.js';
 import type { TenantTables } from './layout.js';
 import type { PrescriptionsRepo } from './prescriptions-repo.js';
@@ -137,7 +138,7 @@ export class JobsRepo {
       }
       const { record, ops } = await this.#prescriptions.prepare(tenantId, {
         text: item.text, patient_ref: item.patient_ref, doctor: null, source: 'text',
-        external_id: item.external_id, job_id: jobId, extraction,
+        external_id: item.external_id, job_id: jobId, job_item_index: index, extraction,
       });
       const wasFailed = item.state === 'failed';
       const next: JobRecord = {
@@ -155,6 +156,95 @@ export class JobsRepo {
       );
       await this.#ctx.writer.write(ops);
       return { prescription: record, created: true, jobDone: isJobDone(next) };
+    });
+  }
+
+  /**
+   * Items `index .. index+count-1` of a job (those that exist), in index order, read with one
+   * range scan. Unknown job or tenant → empty.
+   */
+  async getItems(tenantId: string, jobId: string, index: number, count: number): Promise<JobItemRecord[]> {
+    if (!JOB_ID_RE.test(jobId) || !Number.isInteger(index) || !Number.isInteger(count) || index < 0 || count < 1) return [];
+    const tables = this.#ctx.layout.tenant(tenantId);
+    if (!tables) return [];
+    const end = Math.min(index + count, MAX_JOB_ITEMS);
+    const out: JobItemRecord[] = [];
+    const table = tables.jobItems;
+    for await (const [key, bytes] of table.sub.iterator({ gte: itemKey(jobId, index), lt: itemKey(jobId, end) })) {
+      const rec = await this.#ctx.vault.decode(table.fullKey(key), bytes, tenantId, JobItemRecordSchema);
+      if (rec) out.push(rec);
+    }
+    return out;
+  }
+
+  /**
+   * Settles many items of one job at once: each `completed` item gets its prescription, each
+   * `failed` item its coded error, and the job counters move once — all in ONE synced batch.
+   * Idempotent per item, exactly like completeItem/failItem: an item that already succeeded keeps
+   * its prescription (`created: false`); a failed item may still be upgraded to succeeded; a
+   * terminal item is never failed again. Unknown job → NOT_FOUND; unknown indexes are skipped.
+   */
+  async settleItems(
+    tenantId: string,
+    jobId: string,
+    settle: { completed: Array<{ index: number; extraction: Extraction }>; failed: Array<{ index: number; code: string; message: string }> },
+  ): Promise<{ outcomes: Array<{ index: number; prescription_id: string | null; created: boolean; state: JobItemRecord['state'] }>; jobDone: boolean; changed: boolean; counts: { total: number; completed: number; failed: number } }> {
+    return this.#ctx.locks.run(`job:${tenantId}:${jobId}`, async () => {
+      const found = await this.#job(tenantId, jobId);
+      if (!found) throw notFound('job');
+      const { t } = found;
+      const { vault } = this.#ctx;
+      let job = found.job;
+      const indexes = [...settle.completed.map((c) => c.index), ...settle.failed.map((f) => f.index)];
+      const counts = (j: JobRecord) => ({ total: j.total, completed: j.completed, failed: j.failed });
+      if (indexes.length === 0) return { outcomes: [], jobDone: isJobDone(job), changed: false, counts: counts(job) };
+      const lo = Math.min(...indexes);
+      const items = new Map((await this.getItems(tenantId, jobId, lo, Math.max(...indexes) - lo + 1)).map((it) => [it.index, it]));
+      const ops: RawOp[] = [];
+      const outcomes: Array<{ index: number; prescription_id: string | null; created: boolean; state: JobItemRecord['state'] }> = [];
+      let completed = job.completed;
+      let failed = job.failed;
+      const errors = new Map(job.errors.map((e) => [e.index, e]));
+      for (const { index, extraction } of settle.completed) {
+        const item = items.get(index);
+        if (!item) continue;
+        if (item.state === 'succeeded') {
+          outcomes.push({ index, prescription_id: item.prescription_id, created: false, state: 'succeeded' });
+          continue;
+        }
+        const { record, ops: rxOps } = await this.#prescriptions.prepare(tenantId, {
+          text: item.text, patient_ref: item.patient_ref, doctor: null, source: 'text',
+          external_id: item.external_id, job_id: jobId, job_item_index: index, extraction,
+        });
+        if (item.state === 'failed') {
+          failed--;
+          errors.delete(index);
+        }
+        completed++;
+        const done: JobItemRecord = { ...item, state: 'succeeded', prescription_id: record.prescription_id, error: null };
+        items.set(index, done);
+        ops.push(...rxOps, vault.put(t.tables.jobItems, itemKey(jobId, index), done, await this.#sealFor(tenantId, t.keys, item.patient_ref)));
+        outcomes.push({ index, prescription_id: record.prescription_id, created: true, state: 'succeeded' });
+      }
+      for (const { index, code, message } of settle.failed) {
+        const item = items.get(index);
+        if (!item) continue;
+        if (item.state !== 'pending') {
+          outcomes.push({ index, prescription_id: item.prescription_id, created: false, state: item.state });
+          continue;
+        }
+        failed++;
+        errors.set(index, { index, external_id: item.external_id, code, message });
+        const bad: JobItemRecord = { ...item, state: 'failed', error: { code, message } };
+        items.set(index, bad);
+        ops.push(vault.put(t.tables.jobItems, itemKey(jobId, index), bad, await this.#sealFor(tenantId, t.keys, item.patient_ref)));
+        outcomes.push({ index, prescription_id: null, created: false, state: 'failed' });
+      }
+      if (ops.length === 0) return { outcomes, jobDone: isJobDone(job), changed: false, counts: counts(job) };
+      job = { ...job, completed, failed, errors: [...errors.values()], updated_at: new Date().toISOString() };
+      ops.push(vault.put(t.tables.jobs, jobId, job, { kind: 'tenant', keys: t.keys }));
+      await this.#ctx.writer.write(ops);
+      return { outcomes, jobDone: isJobDone(job), changed: true, counts: counts(job) };
     });
   }
 

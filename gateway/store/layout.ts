@@ -34,6 +34,8 @@ export interface TenantTables {
   prescriptionsByPatient: Table;
   /** `<external id blind index>:<prescription id>` → empty */
   prescriptionsByExternalId: Table;
+  /** `<job id>:<prescription id>` → empty (a batch job's prescriptions, in creation order) */
+  prescriptionsByJob: Table;
   /** job id → sealed JobRecord */
   jobs: Table;
   /** `<job id>:<index, 4 digits>` → sealed JobItemRecord */
@@ -90,6 +92,7 @@ export class Layout {
         prescriptions: at('rx'),
         prescriptionsByPatient: at('rx-patient'),
         prescriptionsByExternalId: at('rx-external'),
+        prescriptionsByJob: at('rx-job'),
         jobs: at('jobs'),
         jobItems: at('job-items'),
         webhooks: at('webhooks'),

@@ -18,6 +18,7 @@ import type { SealWith } from './vault.js';
 
 const EMPTY = new Uint8Array(0);
 const RX_ID_RE = /^rx_[0-9A-HJKMNP-TV-Z]{26}$/;
+const JOB_ID_RE = /^job_[0-9A-HJKMNP-TV-Z]{26}$/;
 const DEFAULT_PAGE = 50;
 
 function invalid(message: string, field: string): WardClerkError {
@@ -73,6 +74,9 @@ export class PrescriptionsRepo {
       const x = blindIndex(t.keys.indexKey, data.external_id);
       ops.push({ type: 'put', key: t.tables.prescriptionsByExternalId.fullKey(`${x}:${id}`), value: EMPTY });
     }
+    if (data.job_id !== null) {
+      ops.push({ type: 'put', key: t.tables.prescriptionsByJob.fullKey(`${data.job_id}:${id}`), value: EMPTY });
+    }
     ops.unshift(vault.put(t.tables.prescriptions, id, record, sealWith));
     return { record, ops };
   }
@@ -100,7 +104,8 @@ export class PrescriptionsRepo {
 
   /**
    * A page of the tenant's prescriptions in creation order. `cursor` is the previous page's
-   * `next_cursor`; `limit` 1..100 (default 50). Bad limit/cursor/since → VALIDATION_FAILED.
+   * `next_cursor`; `limit` 1..100 (default 50). `job_id` lists one batch job's prescriptions
+   * (combinable with the other filters). Bad limit/cursor/since → VALIDATION_FAILED.
    * An unknown tenant lists nothing.
    */
   async list(tenantId: string, query: PrescriptionListQuery): Promise<PrescriptionPage> {
@@ -122,7 +127,18 @@ export class PrescriptionsRepo {
     const items: PrescriptionRecord[] = [];
     const wanted = limit + 1; // one extra tells whether another page exists
 
-    if (query.patient_ref !== undefined) {
+    if (query.job_id !== undefined) {
+      // Job ids are random (no PHI), so the index key holds them as they are.
+      const job = query.job_id;
+      if (!JOB_ID_RE.test(job)) return { items: [], next_cursor: null };
+      const range = after !== null ? { gt: `${job}:${after}` } : { gte: `${job}:${floor ?? ''}` };
+      for await (const key of t.tables.prescriptionsByJob.sub.keys({ ...range, lt: `${job};` })) {
+        const rec = await this.get(tenantId, key.slice(job.length + 1));
+        if (!rec || rec.job_id !== job) continue;
+        if (query.patient_ref !== undefined && (rec.patient_ref === null || normaliseForIndex(rec.patient_ref) !== normaliseForIndex(query.patient_ref))) continue;
+        if (matchesFilter(rec, filter) && items.push(rec) >= wanted) break;
+      }
+    } else if (query.patient_ref !== undefined) {
       const pid = this.#ctx.keyring.patientId(t.keys, query.patient_ref);
       const range = after !== null ? { gt: `${pid}:${after}` } : { gte: `${pid}:${floor ?? ''}` };
       const ref = normaliseForIndex(query.patient_ref);

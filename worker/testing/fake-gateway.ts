@@ -53,6 +53,9 @@ export class FakeGateway {
   engineScript: (text: string, call: number) => Extraction | WardClerkError | Promise<Extraction | WardClerkError> = () => emptyExtraction();
   /** Item keys whose next complete() stores the result but answers STORE_UNAVAILABLE (a lost reply). */
   readonly loseCompleteReply = new Set<string>();
+  /** `wc.engine.extract-batch` requests and `wc.store.job-items.settle` requests answered. */
+  engineBatchCalls = 0;
+  settleCalls = 0;
 
   private constructor(readonly bus: Bus) {}
 
@@ -99,6 +102,59 @@ export class FakeGateway {
       if (this.loseCompleteReply.delete(k)) throw new WardClerkError('STORE_UNAVAILABLE', 'reply lost (test)');
       return { prescription_id: i.prescription_id ?? '', created, job_done: false };
     });
+    bus.serve(contracts.jobItemsGet, async (r) => {
+      const out = [];
+      for (let index = r.index; index < r.index + r.count; index++) {
+        const i = this.items.get(key(r.job_id, index));
+        if (i && i.tenant_id === r.tenant_id) out.push({ index, text: i.state === 'pending' ? i.text : '', state: i.state, prescription_id: i.prescription_id });
+      }
+      if (out.length === 0) throw new WardClerkError('NOT_FOUND', 'No such job');
+      return out;
+    });
+    bus.serve(contracts.jobItemsSettle, async (r) => {
+      const settled = [];
+      let lost = false;
+      for (const c of r.completed) {
+        const i = this.items.get(key(r.job_id, c.index));
+        if (!i || i.tenant_id !== r.tenant_id) continue;
+        const k = key(r.job_id, c.index);
+        if (i.state !== 'succeeded') {
+          i.state = 'succeeded';
+          i.error = null;
+          i.prescription_id = `rx-${k}`;
+          this.created.set(k, (this.created.get(k) ?? 0) + 1);
+        }
+        if (this.loseCompleteReply.delete(k)) lost = true;
+        settled.push({ index: c.index, state: i.state, prescription_id: i.prescription_id });
+      }
+      for (const f of r.failed) {
+        const i = this.items.get(key(r.job_id, f.index));
+        if (!i || i.tenant_id !== r.tenant_id) continue;
+        if (i.state === 'pending') {
+          i.state = 'failed';
+          i.error = { code: f.code, message: f.message };
+        }
+        settled.push({ index: f.index, state: i.state, prescription_id: i.prescription_id });
+      }
+      this.settleCalls++;
+      if (lost) throw new WardClerkError('STORE_UNAVAILABLE', 'reply lost (test)');
+      return { job_done: false, settled };
+    });
+    bus.serve(
+      contracts.engineExtractBatch,
+      async (r) => {
+        this.engineBatchCalls++;
+        const results = [];
+        for (const text of r.texts) {
+          const n = (this.engineCalls.get(text) ?? 0) + 1;
+          this.engineCalls.set(text, n);
+          const out = await this.engineScript(text, n);
+          results.push(out instanceof WardClerkError ? { ok: false as const, error: out.toJSON() } : { ok: true as const, extraction: out });
+        }
+        return { results };
+      },
+      { queue: 'engine' },
+    );
     bus.serve(contracts.jobItemFail, async (r) => {
       const i = this.find(r);
       if (i.state === 'pending') {
