@@ -46,6 +46,8 @@ export interface StartNatsServerOptions {
   cipherKeyHex?: string;
   /** Default true: per-role NKey users, no anonymous clients. */
   auth?: boolean;
+  /** Server certificate and key: clients must speak TLS. */
+  tls?: { certFile: string; keyFile: string };
   /** Where the credential files are generated or reused (default a temp dir); e.g. an appliance's `<data>/nats-credentials`. */
   credentialsDir?: string;
 }
@@ -70,6 +72,7 @@ export async function startNatsServer(options: StartNatsServerOptions = {}): Pro
       storeDir: storeDir || undefined,
       cipherKeyHex: options.cipherKeyHex,
       users,
+      tls: options.tls,
     });
 
   let current: NatsProcess | undefined;

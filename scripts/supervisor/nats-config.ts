@@ -25,6 +25,8 @@ export interface NatsConfigOptions {
    * authenticate as one of them; omit only for a server nothing untrusted can reach.
    */
   users?: ReadonlyArray<NatsUser>;
+  /** Server certificate and key (PEM): clients must then speak TLS. Needed whenever a role runs on another host. */
+  tls?: { certFile: string; keyFile: string };
 }
 
 /** One NATS user: an NKey public key (`U…`) and what it may publish and subscribe to. */
@@ -64,6 +66,7 @@ export function renderNatsConfig(o: NatsConfigOptions): string {
     'max_payload: 8MB',
   ];
   if (o.users !== undefined) lines.push(...renderAuthorization(o.users));
+  if (o.tls !== undefined) lines.push('tls {', `  cert_file: ${q(o.tls.certFile)}`, `  key_file: ${q(o.tls.keyFile)}`, '  timeout: 2', '}');
   if (o.storeDir !== undefined) {
     lines.push('jetstream {', `  store_dir: ${q(o.storeDir)}`);
     if (o.cipherKeyHex !== undefined) lines.push('  cipher: chachapoly', `  key: ${q(o.cipherKeyHex)}`);

@@ -22,6 +22,8 @@ export interface NatsProcessOptions {
   cipherKeyHex?: string;
   /** NKey users with permissions; when set, clients must authenticate (see nats-config.ts). */
   users?: ReadonlyArray<NatsUser>;
+  /** Server certificate and key: TLS required of every client. */
+  tls?: { certFile: string; keyFile: string };
   readyTimeoutMs?: number;
   /** Called with each log line nats-server writes (it logs to stderr). */
   onLog?: (line: string) => void;
@@ -104,7 +106,7 @@ export async function launchNatsServer(options: NatsProcessOptions): Promise<Nat
   await mkdir(options.configDir, { recursive: true, mode: 0o700 });
   if (options.storeDir !== undefined) await mkdir(options.storeDir, { recursive: true, mode: 0o700 });
   const configFile = join(options.configDir, 'nats-server.conf');
-  const text = renderNatsConfig({ host, port: options.port, storeDir: options.storeDir, cipherKeyHex: options.cipherKeyHex, syncAlways, users: options.users });
+  const text = renderNatsConfig({ host, port: options.port, storeDir: options.storeDir, cipherKeyHex: options.cipherKeyHex, syncAlways, users: options.users, tls: options.tls });
   await writeFile(configFile, text, { mode: 0o600 });
   await chmod(configFile, 0o600);
 
