@@ -5,6 +5,7 @@
  * the NATS connection's status changes are logged with codes only (never payloads).
  */
 import type { Server, ServerOptions } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from '../core/logger.js';
@@ -39,12 +40,48 @@ function onClientError(err: Error & { code?: string }, socket: Duplex, log: Logg
   setTimeout(() => socket.destroy(), 2000).unref();
 }
 
+// How long a closing connection keeps reading (and discarding) what the client still sends.
+const LINGER_MS = 2000;
+
+/**
+ * Lingering close (RFC 9112 §9.6): when Node closes a connection after its response (Connection:
+ * close, or an early 401/413 before the body was read), it would destroy the socket with the
+ * client's upload still arriving; the kernel then answers with a reset, and the client loses the
+ * response it had not read yet. Instead: half-close, keep discarding input until the client closes
+ * or LINGER_MS pass, then destroy.
+ */
+function lingerOnClose(socket: Socket): void {
+  socket.destroySoon = function destroySoon(this: Socket) {
+    if (this.writable) this.end();
+    const linger = () => {
+      if (this.destroyed) return;
+      if (this.readableEnded) {
+        this.destroy();
+        return;
+      }
+      const timer = setTimeout(() => this.destroy(), LINGER_MS);
+      timer.unref();
+      this.once('end', () => {
+        clearTimeout(timer);
+        this.destroy();
+      });
+      this.once('close', () => clearTimeout(timer));
+      this.resume();
+    };
+    if (this.writableFinished) linger();
+    else this.once('finish', linger);
+  };
+}
+
 /** Installs the listeners that keep a bad client or a broken socket from ending the process. */
 export function guardHttpServer(server: Server, log: Logger): void {
   server.on('clientError', (err, socket) => onClientError(err, socket, log));
   server.on('error', (err: NodeJS.ErrnoException) => log.error({ code: err.code }, 'http server error'));
-  // Per-connection errors before the HTTP parser has the socket (TLS terminators, resets).
-  server.on('connection', (socket) => socket.on('error', () => socket.destroy()));
+  server.on('connection', (socket: Socket) => {
+    // Per-connection errors before the HTTP parser has the socket (TLS terminators, resets).
+    socket.on('error', () => socket.destroy());
+    lingerOnClose(socket);
+  });
 }
 
 /** Logs the NATS connection's status changes (disconnect, reconnect, errors) for as long as it lives. */

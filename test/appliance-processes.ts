@@ -1,0 +1,92 @@
+/**
+ * The whole appliance as real processes, as `npm start` runs it: a nats-server with the per-role
+ * credentials and encrypted JetStream, then `wardclerk gateway`, `engine` and `worker` as child
+ * processes on a temp data dir. For suites that must observe processes from outside (pids, RSS,
+ * crashes): the fuzz suite. Dispose with `await using` or close().
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deriveKey, initCrypto } from '../core/crypto.js';
+import { loadOrCreateMasterKey } from '../core/master-key.js';
+import { credentialsDirOf } from '../core/nats-credentials.js';
+import { startNatsServer, type NatsServerHandle } from './nats-server.js';
+import { startRole, type RoleProcess } from './role-process.js';
+
+export type ProcessRole = 'gateway' | 'engine' | 'worker';
+
+export interface ProcessAppliance {
+  url: string;
+  dataDir: string;
+  adminPassword: string;
+  nats: NatsServerHandle;
+  roles: Record<ProcessRole, RoleProcess>;
+  /** Pid per role and of nats-server, as started. */
+  pids(): Record<ProcessRole | 'nats', number>;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Resident set size of `pid` in bytes (VmRSS from /proc), or null when it is gone. */
+export function rssBytes(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True while `pid` exists. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const PROCESS_APPLIANCE_PASSWORD = 'process-appliance-admin-pw';
+
+/** Starts nats-server, gateway, engine and worker; `env` is added to every role's environment. */
+export async function startProcessAppliance(env: Record<string, string> = {}): Promise<ProcessAppliance> {
+  await initCrypto();
+  const dataDir = await mkdtemp(join(tmpdir(), 'wardclerk-procs-'));
+  const key = await loadOrCreateMasterKey(join(dataDir, 'master.key'));
+  const nats = await startNatsServer({ cipherKeyHex: Buffer.from(deriveKey(key, 1, 'natsjs__')).toString('hex'), credentialsDir: credentialsDirOf(dataDir) });
+  const roleEnv = {
+    NATS_URL: nats.url,
+    WARDCLERK_DATA_DIR: dataDir,
+    WARDCLERK_PORT: '0',
+    WARDCLERK_HOST: '127.0.0.1',
+    WARDCLERK_ADMIN_PASSWORD: PROCESS_APPLIANCE_PASSWORD,
+    WARDCLERK_LOG_LEVEL: 'warn',
+    ...env,
+  };
+  const started: RoleProcess[] = [];
+  const close = async () => {
+    for (const r of started.reverse()) await r.stop().catch(() => undefined);
+    await nats.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    for (const role of ['gateway', 'engine', 'worker'] as const) started.push(await startRole(role, roleEnv));
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  const [gateway, engine, worker] = started as [RoleProcess, RoleProcess, RoleProcess];
+  const roles = { gateway, engine, worker };
+  return {
+    url: gateway.url!,
+    dataDir,
+    adminPassword: PROCESS_APPLIANCE_PASSWORD,
+    nats,
+    roles,
+    pids: () => ({ gateway: gateway.pid, engine: engine.pid, worker: worker.pid, nats: nats.pid }),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
