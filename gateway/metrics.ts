@@ -2,13 +2,15 @@
  * Prometheus metrics (prom-client) in a registry per gateway. Labels are route templates, status
  * codes, extractor ids and consumer names — never ids, names or any PHI.
  */
-import { Registry, Histogram, Gauge, collectDefaultMetrics } from 'prom-client';
+import { Registry, Histogram, Gauge, Counter, collectDefaultMetrics } from 'prom-client';
 
 export interface GatewayMetrics {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   extractionLatency: Histogram<'extractor'>;
   jetstreamPending: Gauge<'stream' | 'consumer'>;
+  /** Credential lockouts imposed, by door (login, client) and scope (ip, account). */
+  authLockouts: Counter<'kind' | 'scope'>;
 }
 
 export function createMetrics(collectPending: (set: (stream: string, consumer: string, pending: number) => void) => Promise<void>): GatewayMetrics {
@@ -37,5 +39,11 @@ export function createMetrics(collectPending: (set: (stream: string, consumer: s
       await collectPending((stream, consumer, pending) => this.set({ stream, consumer }, pending));
     },
   });
-  return { registry, httpDuration, extractionLatency, jetstreamPending };
+  const authLockouts = new Counter({
+    name: 'wardclerk_auth_lockouts_total',
+    help: 'Failed-credential blocks imposed, by door (login, client) and scope (ip, account)',
+    labelNames: ['kind', 'scope'] as const,
+    registers: [registry],
+  });
+  return { registry, httpDuration, extractionLatency, jetstreamPending, authLockouts };
 }

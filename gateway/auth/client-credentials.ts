@@ -8,7 +8,9 @@ import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { WardClerkError } from '../../core/errors.js';
 import type { AppEnv } from '../http/app-env.js';
+import { remoteAddress } from '../http/client-address.js';
 import type { AttemptLimiter } from './attempt-limiter.js';
+import { clientIdLookupKey, normalizeIdentity } from './identity.js';
 import type { CredentialChecker } from './credential-checker.js';
 import type { AuthStore } from './store-port.js';
 import type { TokenService } from './token-service.js';
@@ -91,6 +93,8 @@ export interface ClientCredentialsDeps {
   tokens: Pick<TokenService, 'issueClientToken'>;
   limiter: AttemptLimiter;
   checker: CredentialChecker;
+  /** Resolves once the limiter's saved state is loaded. */
+  ready?: Promise<unknown>;
 }
 
 async function grant(c: Context<AppEnv>, deps: ClientCredentialsDeps) {
@@ -108,21 +112,23 @@ async function grant(c: Context<AppEnv>, deps: ClientCredentialsDeps) {
   if (!id || !secret || id.length > MAX_ID_CHARS || secret.length > MAX_SECRET_CHARS) {
     throw new OAuthError(401, 'invalid_client', 'Client authentication failed', challenge);
   }
-  const key = `client:${id}`;
+  // One normal form for the limiter and the lookup (ids are case-insensitive Crockford base32).
+  const attempt = { kind: 'client' as const, identity: normalizeIdentity(id), ip: remoteAddress(c) ?? 'unknown' };
+  await deps.ready;
   try {
-    deps.limiter.check(key);
+    deps.limiter.check(attempt);
   } catch (e) {
     if (e instanceof WardClerkError && e.code === 'RATE_LIMITED') {
       throw new OAuthError(429, 'temporarily_unavailable', 'Too many failed attempts; retry later', { 'Retry-After': String(e.retryAfter ?? 60) });
     }
     throw e;
   }
-  const client = await deps.store.clients.get(id);
+  const client = await deps.store.clients.get(clientIdLookupKey(attempt.identity));
   if (!(await deps.checker.verify(client?.secret_hash ?? null, secret)) || !client) {
-    deps.limiter.recordFailure(key);
+    deps.limiter.recordFailure(attempt);
     throw new OAuthError(401, 'invalid_client', 'Client authentication failed', challenge);
   }
-  deps.limiter.reset(key);
+  deps.limiter.recordSuccess(attempt);
   let scopes = client.scopes;
   const requested = params.get('scope');
   if (requested !== undefined) {

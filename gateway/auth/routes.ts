@@ -6,7 +6,14 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { WardClerkError } from '../../core/errors.js';
 import type { AppEnv } from '../http/app-env.js';
 import { errorResponses, metadata, successEnvelope } from '../http/envelope.js';
+import { join } from 'node:path';
+import type { Config } from '../../core/config.js';
+import type { Logger } from '../../core/logger.js';
+import { remoteAddress } from '../http/client-address.js';
+import type { GatewayMetrics } from '../metrics.js';
 import { createAttemptLimiter, type AttemptLimiter } from './attempt-limiter.js';
+import { createLimiterSaver, loadLimiterState, type LimiterSaver } from './attempt-limiter-file.js';
+import { normalizeIdentity } from './identity.js';
 import { registerClientCredentialsRoute } from './client-credentials.js';
 import { createCredentialChecker } from './credential-checker.js';
 import type { AuthStore } from './store-port.js';
@@ -17,6 +24,28 @@ export interface AuthRouteDeps {
   tokens: TokenService;
   /** Failed-attempt limiter shared by login and the token endpoint; one is created when absent. */
   limiter?: AttemptLimiter;
+  /** Lockout events are logged here (PHI-free) … */
+  log?: Logger;
+  /** … and counted here. */
+  metrics?: Pick<GatewayMetrics, 'authLockouts'>;
+  /** With a data dir, the limiter's state is kept in `<dataDir>/auth-throttle.json` across restarts. */
+  config?: Pick<Config, 'dataDir'>;
+}
+
+/** The limiter the gateway uses: lockouts logged and counted, state saved under the data dir. */
+function defaultLimiter(deps: AuthRouteDeps): { limiter: AttemptLimiter; ready: Promise<unknown> } {
+  let saver: LimiterSaver | null = null;
+  const limiter = createAttemptLimiter({
+    onLockout(event) {
+      deps.log?.warn({ event: 'auth.lockout', ...event }, 'credential attempts blocked');
+      deps.metrics?.authLockouts.inc({ kind: event.kind, scope: event.scope });
+    },
+    onChange: () => saver?.schedule(),
+  });
+  if (!deps.config) return { limiter, ready: Promise.resolve() };
+  const file = join(deps.config.dataDir, 'auth-throttle.json');
+  saver = createLimiterSaver(file, limiter, (e) => deps.log?.warn({ err: { code: (e as { code?: string }).code } }, 'could not save the attempt limiter state'));
+  return { limiter, ready: loadLimiterState(file, limiter) };
 }
 
 export const TokenResponseSchema = z
@@ -58,24 +87,26 @@ const jwksRoute = createRoute({
 
 /** Registers login, the client-credentials token endpoint and the JWKS on `app`. */
 export function registerAuthRoutes(app: OpenAPIHono<AppEnv>, deps: AuthRouteDeps): void {
-  const limiter = deps.limiter ?? createAttemptLimiter();
+  const { limiter, ready } = deps.limiter ? { limiter: deps.limiter, ready: Promise.resolve() } : defaultLimiter(deps);
   const checker = createCredentialChecker();
 
   app.openapi(loginRoute, async (c) => {
     const { email, password } = c.req.valid('json');
-    const key = `login:${email.toLowerCase()}`;
-    limiter.check(key);
-    const operator = await deps.store.system.getOperatorByEmail(email.toLowerCase());
+    // One normal form for both the limiter and the lookup (" admin" and "ADMIN" are one account).
+    const attempt = { kind: 'login' as const, identity: normalizeIdentity(email), ip: remoteAddress(c) ?? 'unknown' };
+    await ready;
+    limiter.check(attempt);
+    const operator = await deps.store.system.getOperatorByEmail(attempt.identity);
     if (!(await checker.verify(operator?.password_hash ?? null, password)) || !operator) {
-      limiter.recordFailure(key);
+      limiter.recordFailure(attempt);
       throw new WardClerkError('INVALID_CREDENTIALS', 'The email or password is wrong');
     }
-    limiter.reset(key);
+    limiter.recordSuccess(attempt);
     c.header('Cache-Control', 'no-store');
     return c.json({ status: 'success' as const, data: await deps.tokens.issueOperatorToken(operator.id), metadata: metadata(c) }, 200);
   });
 
-  registerClientCredentialsRoute(app, { ...deps, limiter, checker });
+  registerClientCredentialsRoute(app, { ...deps, limiter, checker, ready });
 
   app.openapi(jwksRoute, (c) => {
     c.header('Cache-Control', 'public, max-age=300');

@@ -6,16 +6,10 @@
  * forwarded (X-Forwarded-For / Forwarded) never counts as loopback.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { WardClerkError } from '../../core/errors.js';
 import type { AppEnv } from '../http/app-env.js';
-
-/** The peer address of the TCP connection, or null when there is none (app.request in tests). */
-export function remoteAddress(c: Context): string | null {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? null;
-}
+import { remoteAddress } from '../http/client-address.js';
 
 /** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback. */
 export function isLoopback(address: string | null): boolean {
