@@ -35,3 +35,47 @@ describe('loadDrugVocab', () => {
     expect(() => loadDrugVocab([join(dir, 'missing.tsv')])).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });
 });
+
+describe('bundled vocabulary breadth and sources', () => {
+  const v = loadDrugVocab();
+  const sourceOf = (term: string): string | undefined => v.terms.get(term)?.source;
+
+  it('holds at least 10,000 distinct names (ingredients, brands, synonyms), each entry with its source', () => {
+    expect(v.terms.size).toBeGreaterThanOrEqual(10_000);
+    const kinds = new Set([...v.ingredients.values()].map((e) => e.source?.split(':')[0]));
+    expect(kinds).toEqual(new Set(['curated', 'medlineplus', 'mesh', 'drugbank']));
+    expect(sourceOf('ziagen')).toBe('medlineplus:a699012');
+  });
+
+  it('maps Indian and UK hospital brands, combinations and product kinds to one canonical name', () => {
+    expect(v.terms.get('dolo')?.name).toBe('acetaminophen');
+    expect(v.terms.get('crocin')?.name).toBe('acetaminophen');
+    expect(v.terms.get('augmentin')?.name).toBe('amoxicillin-clavulanate');
+    expect(v.terms.get('co-amoxiclav')?.name).toBe('amoxicillin-clavulanate');
+    expect(v.terms.get('montair-lc')?.name).toBe('montelukast-levocetirizine');
+    expect(v.terms.get('glycomet')?.name).toBe('metformin');
+    expect(v.terms.get('shelcal')?.name).toBe('calcium carbonate-cholecalciferol');
+    expect(v.terms.get('nexplanon')?.name).toBe('etonogestrel');
+    expect(v.terms.get('nuvaring')?.name).toBe('etonogestrel-ethinyl estradiol');
+    expect(v.terms.get('fostair')?.name).toBe('beclomethasone-formoterol');
+    // RxCUIs of the hand-checked list survive.
+    expect(v.terms.get('glycomet')?.rxcui).toBe('6809');
+  });
+
+  it('marks short or everyday-word brands strict and keeps research codes, IUPAC names and lab analytes out', () => {
+    expect(v.strict.has('pan')).toBe(true);
+    expect(v.strict.has('dolo')).toBe(true);
+    for (const t of ['opc-14597', 'opc 14597', 'potassium', 'glucose', 'lactate', 'oxygen', 'water', 'abate', 'today']) expect(v.terms.has(t), t).toBe(false);
+    for (const [term, entry] of v.terms) {
+      if (entry.source === 'curated') continue;
+      expect(term, `${term} (${entry.source})`).not.toMatch(/[()[\],]/);
+    }
+  });
+
+  it('never lets a DrugBank-only compound own a name a common medicine uses', () => {
+    for (const t of ['aspirin', 'metformin', 'salbutamol', 'paracetamol', 'amoxicillin', 'omeprazole']) {
+      expect(v.terms.get(t)?.source, t).toBe('curated');
+    }
+    expect(v.terms.get('abacavir')?.source).toMatch(/^medlineplus:/);
+  });
+});
