@@ -39,8 +39,10 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
       js: bus.js, stream: STREAMS.items.name, durable: STREAMS.items.consumer, concurrency: settings.workerConcurrency, log,
       handle: (msg) => handleBatchItem(msg, { bus, log, settings }),
     }));
+    // Fan-out waits on the store (one synced write per subscription and batch of events): more in
+    // flight lets the gateway commit a busy tenant's admissions together.
     stops.push(await startConsumeLoop({
-      js: bus.js, stream: STREAMS.events.name, durable: STREAMS.events.consumer, concurrency: 4, log,
+      js: bus.js, stream: STREAMS.events.name, durable: STREAMS.events.consumer, concurrency: 16, log,
       handle: (msg) => handleWebhookFanout(msg, { bus, log }),
     }));
     stops.push(await startConsumeLoop({

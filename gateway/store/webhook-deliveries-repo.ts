@@ -33,6 +33,9 @@ export interface WebhookDeliverySettings {
   historyLimit: number;
 }
 
+/** A delivery id (admitted, or still pending from before), `skipped` (too many pending), or null (already finished). */
+type Admission = string | 'skipped' | null;
+
 export interface AdmitResult {
   deliveries: Array<{ webhook_id: string; delivery_id: string }>;
   skipped: number;
@@ -62,6 +65,13 @@ export class WebhookDeliveriesRepo {
   readonly #hooks: WebhooksRepo;
   /** Admissions per subscription since the last prune (pruning every admission would cost a scan each). */
   readonly #sincePrune = new Map<string, number>();
+  /**
+   * Per subscription: an upper bound of its pending entries, kept under its lock. Below the cap it
+   * spares a scan per admission; at the cap an exact count (which also drops stale entries) resets it.
+   */
+  readonly #pendingBound = new Map<string, number>();
+  /** Admissions waiting for a subscription's lock, committed together by whoever holds it next. */
+  readonly #admitQueues = new Map<string, Array<{ event: WardEvent; resolve: (v: Admission) => void; reject: (e: unknown) => void }>>();
 
   constructor(ctx: StoreContext, hooks: WebhooksRepo) {
     this.#ctx = ctx;
@@ -106,51 +116,102 @@ export class WebhookDeliveriesRepo {
    * Admits an event for every active subscription of its tenant that wants its type: writes a
    * pending delivery record, or counts it as skipped when the subscription has `maxPending`
    * deliveries pending already. Idempotent per delivery id (a re-admitted pending delivery is
-   * returned again; a finished one is not).
+   * returned again; a finished one is not). Concurrent admissions for one subscription are
+   * committed together (one pending count, one synced write), so a busy tenant's events do not
+   * queue behind one fsync each.
    */
   async admit(tenantId: string, event: WardEvent, s: WebhookDeliverySettings): Promise<AdmitResult> {
     const hooks = (await this.#hooks.list(tenantId)).filter((h) => h.status === 'active' && h.events.includes(event.type));
+    const verdicts = await Promise.all(hooks.map((hook) => this.#enqueueAdmit(tenantId, hook.id, event, s)));
     const out: AdmitResult = { deliveries: [], skipped: 0 };
-    for (const hook of hooks) {
-      const admitted = await this.#ctx.locks.run(webhookLockKey(tenantId, hook.id), () => this.#admitOne(tenantId, hook.id, event, s));
-      if (admitted === 'skipped') out.skipped++;
-      else if (admitted) out.deliveries.push({ webhook_id: hook.id, delivery_id: admitted });
-    }
+    hooks.forEach((hook, i) => {
+      const v = verdicts[i];
+      if (v === 'skipped') out.skipped++;
+      else if (v) out.deliveries.push({ webhook_id: hook.id, delivery_id: v });
+    });
     return out;
   }
 
-  async #admitOne(tenantId: string, webhookId: string, event: WardEvent, s: WebhookDeliverySettings): Promise<string | 'skipped' | null> {
+  #enqueueAdmit(tenantId: string, webhookId: string, event: WardEvent, s: WebhookDeliverySettings): Promise<Admission> {
+    const key = webhookLockKey(tenantId, webhookId);
+    return new Promise<Admission>((resolve, reject) => {
+      let queue = this.#admitQueues.get(key);
+      if (queue) {
+        queue.push({ event, resolve, reject });
+        return;
+      }
+      queue = [{ event, resolve, reject }];
+      this.#admitQueues.set(key, queue);
+      // Whoever opens a queue runs it once the lock is free; everything queued by then goes in one batch.
+      void this.#ctx.locks.run(key, async () => {
+        const batch = this.#admitQueues.get(key) ?? [];
+        this.#admitQueues.delete(key);
+        try {
+          const verdicts = await this.#admitBatch(tenantId, webhookId, batch.map((b) => b.event), s);
+          batch.forEach((b, i) => b.resolve(verdicts[i] ?? null));
+        } catch (error) {
+          for (const b of batch) b.reject(error);
+        }
+      });
+    });
+  }
+
+  async #admitBatch(tenantId: string, webhookId: string, events: WardEvent[], s: WebhookDeliverySettings): Promise<Admission[]> {
     const tables = this.#tables(tenantId);
     const keys = await this.#keys(tenantId);
-    const deliveryId = `${event.id}.${webhookId}`;
-    const existing = await this.#recordIdOf(tenantId, webhookId, deliveryId);
-    if (existing) {
-      const rec = await this.get(tenantId, webhookId, existing);
-      return rec?.status === 'pending' ? deliveryId : null;
-    }
     const now = Date.now();
-    if ((await this.#pendingCount(tenantId, webhookId, s, now)) >= s.maxPending) {
-      await this.#hooks.updateLocked(tenantId, webhookId, (h) => ({ rec: { ...h, skipped_deliveries: h.skipped_deliveries + 1 } }));
-      return 'skipped';
-    }
     const at = new Date(now).toISOString();
-    const rec: WebhookDeliveryRecord = {
-      id: newId('whd'), webhook_id: webhookId, delivery_id: deliveryId, event, status: 'pending', attempts: 0,
-      last_status_code: null, last_error_code: null, last_reason: null, redeliveries: 0, created_at: at, updated_at: at, delivered_at: null,
-    };
-    const key = `${webhookId}:${rec.id}`;
-    await this.#ctx.writer.write([
-      this.#ctx.vault.put(tables.webhookDeliveries, key, rec, { kind: 'tenant', keys }),
-      { type: 'put', key: tables.webhookDeliveryIds.fullKey(`${webhookId}:${deliveryId}`), value: enc.encode(rec.id) },
-      { type: 'put', key: tables.webhookPending.fullKey(key), value: EMPTY },
-    ]);
-    const n = (this.#sincePrune.get(webhookId) ?? 0) + 1;
+    const boundKey = webhookLockKey(tenantId, webhookId);
+    let pending = this.#pendingBound.get(boundKey) ?? (await this.#pendingCount(tenantId, webhookId, s, now));
+    const ops: RawOp[] = [];
+    const verdicts: Admission[] = [];
+    const inBatch = new Map<string, Admission>();
+    let skipped = 0;
+    for (const event of events) {
+      const deliveryId = `${event.id}.${webhookId}`;
+      const again = inBatch.get(deliveryId);
+      if (again !== undefined) {
+        verdicts.push(again === 'skipped' ? null : again);
+        continue;
+      }
+      let verdict: Admission;
+      const existing = await this.#recordIdOf(tenantId, webhookId, deliveryId);
+      if (existing) {
+        verdict = (await this.get(tenantId, webhookId, existing))?.status === 'pending' ? deliveryId : null;
+      } else if (pending >= s.maxPending && (pending = await this.#pendingCount(tenantId, webhookId, s, now)) >= s.maxPending) {
+        verdict = 'skipped';
+        skipped++;
+      } else {
+        const rec: WebhookDeliveryRecord = {
+          id: newId('whd'), webhook_id: webhookId, delivery_id: deliveryId, event, status: 'pending', attempts: 0,
+          last_status_code: null, last_error_code: null, last_reason: null, redeliveries: 0, created_at: at, updated_at: at, delivered_at: null,
+        };
+        const key = `${webhookId}:${rec.id}`;
+        ops.push(
+          this.#ctx.vault.put(tables.webhookDeliveries, key, rec, { kind: 'tenant', keys }),
+          { type: 'put', key: tables.webhookDeliveryIds.fullKey(`${webhookId}:${deliveryId}`), value: enc.encode(rec.id) },
+          { type: 'put', key: tables.webhookPending.fullKey(key), value: EMPTY },
+        );
+        pending++;
+        verdict = deliveryId;
+      }
+      inBatch.set(deliveryId, verdict);
+      verdicts.push(verdict);
+    }
+    this.#pendingBound.set(boundKey, pending);
+    if (skipped > 0) {
+      await this.#hooks.updateLocked(tenantId, webhookId, (h) => ({ rec: { ...h, skipped_deliveries: h.skipped_deliveries + skipped }, extra: ops }));
+    } else if (ops.length > 0) {
+      await this.#ctx.writer.write(ops);
+    }
+    const admitted = ops.length / 3;
+    const n = (this.#sincePrune.get(webhookId) ?? 0) + admitted;
     this.#sincePrune.set(webhookId, n);
     if (n >= 50) {
       this.#sincePrune.delete(webhookId);
       await this.#prune(tenantId, webhookId, s.historyLimit);
     }
-    return deliveryId;
+    return verdicts;
   }
 
   /** Deletes the records beyond the newest `limit` (with their index and pending entries). */
@@ -165,6 +226,7 @@ export class WebhookDeliveriesRepo {
       if (rec) ops.push({ type: 'del', key: tables.webhookDeliveryIds.fullKey(`${webhookId}:${rec.delivery_id}`) });
     }
     if (ops.length > 0) await this.#ctx.writer.write(ops);
+    this.#pendingBound.delete(webhookLockKey(tenantId, webhookId));
   }
 
   /**
@@ -194,7 +256,10 @@ export class WebhookDeliveriesRepo {
           ...(r.outcome === 'dead' ? { status: 'dead' as const } : {}),
         };
         extra.push(this.#ctx.vault.put(tables.webhookDeliveries, key, next, { kind: 'tenant', keys: await this.#keys(tenantId) }));
-        if (r.outcome !== 'failed') extra.push({ type: 'del', key: tables.webhookPending.fullKey(key) });
+        if (r.outcome !== 'failed' && rec.status === 'pending') {
+          extra.push({ type: 'del', key: tables.webhookPending.fullKey(key) });
+          this.#adjustBound(tenantId, webhookId, -1);
+        }
       }
       let disabledNow: WebhookRecord | null = null;
       // A delivery refused because the subscription is disabled is not a new failure of the receiver.
@@ -214,6 +279,7 @@ export class WebhookDeliveriesRepo {
         return { rec: { ...h, consecutive_failures: failures, failing_since: since }, extra };
       });
       if (!hook) {
+        this.#pendingBound.delete(webhookLockKey(tenantId, webhookId));
         if (extra.length > 0) await this.#ctx.writer.write(extra);
         return { status: 'gone', disabledNow: null };
       }
@@ -265,6 +331,7 @@ export class WebhookDeliveriesRepo {
         this.#ctx.vault.put(tables.webhookDeliveries, key, next, { kind: 'tenant', keys: await this.#keys(tenantId) }),
         { type: 'put', key: tables.webhookPending.fullKey(key), value: EMPTY },
       ]);
+      this.#adjustBound(tenantId, webhookId, 1);
       return next;
     });
   }
@@ -280,6 +347,14 @@ export class WebhookDeliveriesRepo {
         this.#ctx.vault.put(tables.webhookDeliveries, key, { ...rec, status: 'dead' }, { kind: 'tenant', keys: await this.#keys(tenantId) }),
         { type: 'del', key: tables.webhookPending.fullKey(key) },
       ]);
+      this.#adjustBound(tenantId, webhookId, -1);
     });
+  }
+
+  /** Moves a known pending bound (callers hold the subscription's lock); an unknown one is counted when next needed. */
+  #adjustBound(tenantId: string, webhookId: string, by: number): void {
+    const key = webhookLockKey(tenantId, webhookId);
+    const n = this.#pendingBound.get(key);
+    if (n !== undefined) this.#pendingBound.set(key, Math.max(0, n + by));
   }
 }
