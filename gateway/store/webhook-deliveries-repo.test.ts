@@ -52,6 +52,18 @@ describe('store.webhookDeliveries', () => {
     expect((await d.admit(a, event('p13'), { ...S, pendingStaleMs: -1 })).deliveries).toHaveLength(1);
   });
 
+  it('keeps the cap exact under concurrent admissions, committing them together', async () => {
+    const { a, hook, d, t } = await setup();
+    const before = t.store.stats();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => d.admit(a, event(`c${i}`), { ...S, maxPending: 5 })));
+    expect(results.reduce((n, r) => n + r.deliveries.length, 0)).toBe(5);
+    expect(results.reduce((n, r) => n + r.skipped, 0)).toBe(15);
+    expect((await t.store.webhooks.get(a, hook.id))?.skipped_deliveries).toBe(15);
+    expect((await d.list(a, hook.id, { status: 'pending' })).items).toHaveLength(5);
+    // 20 admissions for one subscription did not take 20 synced writes.
+    expect(t.store.stats().batches - before.batches).toBeLessThan(10);
+  });
+
   it('records attempts and codes, and disables after sustained consecutive failures', async () => {
     const { a, hook, d, t } = await setup();
     await d.admit(a, event('f1'), S);

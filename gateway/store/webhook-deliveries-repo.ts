@@ -178,7 +178,8 @@ export class WebhookDeliveriesRepo {
       const existing = await this.#recordIdOf(tenantId, webhookId, deliveryId);
       if (existing) {
         verdict = (await this.get(tenantId, webhookId, existing))?.status === 'pending' ? deliveryId : null;
-      } else if (pending >= s.maxPending && (pending = await this.#pendingCount(tenantId, webhookId, s, now)) >= s.maxPending) {
+      } else if (pending >= s.maxPending && (pending = (await this.#pendingCount(tenantId, webhookId, s, now)) + ops.length / 3) >= s.maxPending) {
+        // (The exact count sees committed entries only: this batch's own admissions are added.)
         verdict = 'skipped';
         skipped++;
       } else {
