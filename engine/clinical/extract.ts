@@ -50,7 +50,7 @@ export function extractClinical(text: string, options: { now?: Date; ocrConfiden
   const observations = guarded('observations', warnings, [], () => findObservations(input, tokens, options.now));
   const doctor = guarded('prescriber', warnings, null, () => findPrescriber(input));
   const allergies = guarded('allergies', warnings, [], () => findAllergies(input, sections));
-  const medications = guarded('medications', warnings, [] as Medication[], () => findMedications(input))
+  const medications = guarded('medications', warnings, [] as Medication[], () => findMedications(input, warnings))
     .filter((m) => !insideCondition(m, diseases))
     .map((m) => withSectionStatus(m, sections));
   const repaired = takeOcrRepairs();

@@ -9,6 +9,7 @@ import { DrugMatcher, type DrugMatch } from './drug-matcher.js';
 import { parseForm, parseStrength } from './strength-form.js';
 import { headerAbove, isAllergyContext, isNegated, lineStart, statusIn, windowEnd, type MedStatus } from './med-context.js';
 import { buildMedication } from './build-medication.js';
+import { mergeMentions } from './merge-mentions.js';
 import { scanDispense } from '../sig/dispense.js';
 
 let defaultMatcher: { vocab: DrugVocab; matcher: DrugMatcher } | null = null;
@@ -16,17 +17,26 @@ let defaultMatcher: { vocab: DrugVocab; matcher: DrugMatcher } | null = null;
 /** Builds a matcher for a vocabulary (for a hospital's larger vocabulary loaded with loadDrugVocab). */
 export function createMedicationFinder(vocab: DrugVocab): (text: string) => Medication[] {
   const matcher = new DrugMatcher(vocab);
-  return (text) => find(text, vocab, matcher);
+  return (text) => merged(find(text, vocab, matcher));
 }
 
 /** Medications in `text`, in order of appearance, using the bundled drug vocabulary. */
-export function findMedications(text: string): Medication[] {
+export function findMedications(text: string, warnings?: Array<{ code: string; message: string }>): Medication[] {
   if (typeof text !== 'string' || text.length === 0) return [];
   if (!defaultMatcher) {
     const vocab = loadDrugVocab();
     defaultMatcher = { vocab, matcher: new DrugMatcher(vocab) };
   }
-  return find(text, defaultMatcher.vocab, defaultMatcher.matcher);
+  return merged(find(text, defaultMatcher.vocab, defaultMatcher.matcher), warnings);
+}
+
+/** One entry per drug (merge-mentions.ts); a conflict between two instructions for one drug is a warning (no text in it). */
+function merged(meds: Medication[], warnings?: Array<{ code: string; message: string }>): Medication[] {
+  const r = mergeMentions(meds);
+  if (r.conflicts > 0 && warnings) {
+    warnings.push({ code: 'MEDICATION_SIG_CONFLICT', message: `${r.conflicts} medication mention(s) gave a different instruction for the same drug; the most complete was kept` });
+  }
+  return r.meds;
 }
 
 /** A line (or the rest of one) that holds only dispensing details: "Disp: #30", "Qty: 90, Refills: 3", "#20". */

@@ -51,11 +51,25 @@ export function windowEnd(text: string, from: number, limit: number): number {
  */
 const CLAUSE_BREAK = /(?:,\s*|\s+)(?:and|but|as|so|while|because|although)\s+(?=(?:his|her|their|its|he|she|they|we|i|you|the patient|patient|pt|this|that|which|who|will|was|were|is|are|has|have|had|labs?|inr|bloods?|recheck|monitor)(?![a-z]))/gi;
 
+/**
+ * Another activity with its own schedule ("sitz bath once or twice a day", "warm soaks", "ice",
+ * "follow up in 2 weeks") ends the drug's instruction, joined by "and", a comma or a semicolon.
+ */
+const OTHER_ACTIVITY = /(?:[,;.]\s*|\s+)(?:(?:and|&|plus|also)\s+)?(?=(?:sitz baths?|warm (?:soaks?|compress(?:es)?|baths?)|soaks?|ice(?: packs?)?|heat|elevat\w*|follow[- ]?up|f\/u|return|call|schedule|recheck|check|monitor\w*|diet|exercise|walk\w*|rest|physical therapy|wound care|dressing changes?|keep|avoid|salt water|saline (?:rinses?|gargles?)|gargles?|shower|bathe)(?![a-z]))/gi;
+
 function clauseEnd(text: string, from: number, end: number): number {
   if (end - from < 8) return end;
+  const slice = text.slice(from, end);
   CLAUSE_BREAK.lastIndex = 0;
-  const m = CLAUSE_BREAK.exec(text.slice(from, end));
-  return m ? from + m.index : end;
+  const m = CLAUSE_BREAK.exec(slice);
+  let cut = m ? m.index : slice.length;
+  OTHER_ACTIVITY.lastIndex = 0;
+  const a = OTHER_ACTIVITY.exec(slice);
+  if (a && a.index > 0 && a.index < cut) cut = a.index;
+  // A semicolon starts a new clause unless what follows is more of the instruction ("; then 1 daily").
+  const semi = slice.indexOf(';');
+  if (semi > 0 && semi < cut && !SIG_START.test(slice.slice(semi + 1).trimStart())) cut = semi;
+  return from + cut;
 }
 
 /** Start of the line that holds `pos`. */
