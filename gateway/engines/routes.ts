@@ -9,6 +9,7 @@ import { requireAuth, requireOperator } from '../auth/middleware.js';
 import type { AppEnv } from '../http/app-env.js';
 import type { GatewayDeps } from '../http/deps.js';
 import { errorResponses, ok, successEnvelope } from '../http/envelope.js';
+import { scrubPaths } from '../http/scrub-paths.js';
 import { broadcast, listEngines } from './engine-calls.js';
 
 /** How long the engines list waits for ping replies. */
@@ -85,7 +86,7 @@ export function registerEngineRoutes(app: OpenAPIHono<AppEnv>, deps: Pick<Gatewa
     const model_id = c.req.valid('param').id;
     const replies = await broadcast(deps.bus.nc, contracts.engineModelsLoad, { model_id }, deps.config.engineTimeoutMs);
     if (!replies.some((r) => r.ok)) throw replies.find((r) => !r.ok)!.error;
-    const engines = replies.map((r) => (r.ok ? { ok: true, model: r.data } : { ok: false, error: { code: r.error.code, message: r.error.message } }));
+    const engines = replies.map((r) => (r.ok ? { ok: true, model: r.data } : { ok: false, error: { code: r.error.code, message: scrubPaths(r.error.message) } }));
     return ok(c, { model_id, engines });
   });
 
@@ -93,7 +94,7 @@ export function registerEngineRoutes(app: OpenAPIHono<AppEnv>, deps: Pick<Gatewa
     const model_id = c.req.valid('param').id;
     const replies = await broadcast(deps.bus.nc, contracts.engineModelsUnload, { model_id }, deps.config.engineTimeoutMs);
     if (!replies.some((r) => r.ok)) throw replies.find((r) => !r.ok)!.error;
-    const engines = replies.map((r) => (r.ok ? { ok: true, unloaded: r.data.unloaded } : { ok: false, error: { code: r.error.code, message: r.error.message } }));
+    const engines = replies.map((r) => (r.ok ? { ok: true, unloaded: r.data.unloaded } : { ok: false, error: { code: r.error.code, message: scrubPaths(r.error.message) } }));
     return ok(c, { model_id, engines });
   });
 }

@@ -15,13 +15,20 @@ import { requireAuth, requireClient } from '../auth/middleware.js';
 import type { AppEnv } from '../http/app-env.js';
 import type { GatewayDeps } from '../http/deps.js';
 import { errorResponses, ok, successEnvelope } from '../http/envelope.js';
+import { MAX_JSON_DEPTH, exceedsJsonDepth } from '../http/json-depth.js';
+import { scrubPaths } from '../http/scrub-paths.js';
 import { generateStream, type DoneFrame } from './generate-stream.js';
 
 const GenerateBody = z
   .object({
     model: z.string().min(1).max(128).optional().openapi({ description: 'A loaded model id; default the first model loaded on the engine' }),
     messages: z.array(ChatMessageSchema).min(1).max(200),
-    json_schema: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Constrain the output to JSON matching this schema' }),
+    json_schema: z
+      .record(z.string(), z.unknown())
+      // The body scanner already refuses deeper JSON; this guards any other way in.
+      .refine((v) => !exceedsJsonDepth(v, MAX_JSON_DEPTH - 1), { message: `Nested deeper than ${MAX_JSON_DEPTH - 1} levels` })
+      .optional()
+      .openapi({ description: `Constrain the output to JSON matching this schema (at most ${MAX_JSON_DEPTH - 1} levels deep)` }),
     max_tokens: z.number().int().min(1).max(8192),
     temperature: z.number().min(0).max(2).optional(),
   })
@@ -91,7 +98,8 @@ export function registerGenerateRoutes(app: OpenAPIHono<AppEnv>, deps: Pick<Gate
           }
         } catch (e) {
           const coded = isWardClerkError(e) ? e : new WardClerkError('INTERNAL', 'Internal error');
-          if (!stream.aborted) await stream.writeSSE({ event: 'error', data: JSON.stringify(coded.toJSON()) });
+          const error = { ...coded.toJSON(), message: scrubPaths(coded.message) };
+          if (!stream.aborted) await stream.writeSSE({ event: 'error', data: JSON.stringify(error) });
         } finally {
           await frames.return(undefined);
         }
