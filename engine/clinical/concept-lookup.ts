@@ -6,12 +6,9 @@
  */
 import { tokenize } from './text/tokenize.js';
 import { activeConditionVocabulary } from './conditions/condition-vocabulary.js';
-import { DrugMatcher } from './medications/drug-matcher.js';
-import { loadDrugVocab } from './vocab/drug-vocab.js';
+import { bundledDrugMatcher } from './medications/drug-matcher.js';
 
 export interface ConceptMention { id: string; start: number; end: number }
-
-let drugs: DrugMatcher | null = null;
 
 /** Concept mentions in `text`, in text order, non-overlapping (longer mention wins). Never throws on any string. */
 export function lookupConcepts(text: string): ConceptMention[] {
@@ -20,8 +17,7 @@ export function lookupConcepts(text: string): ConceptMention[] {
   for (const m of activeConditionVocabulary().trie.matchAll(text, tokens)) {
     if (m.value.code !== '-') found.push({ id: `icd10cm:${m.value.code}`, start: m.start, end: m.end });
   }
-  drugs ??= new DrugMatcher(loadDrugVocab());
-  for (const d of drugs.findAll(text)) {
+  for (const d of bundledDrugMatcher().findAll(text)) {
     found.push({ id: d.entry.rxcui ? `rxnorm:${d.entry.rxcui}` : `drug:${d.entry.name}`, start: d.start, end: d.end });
   }
   found.sort((a, b) => a.start - b.start || (b.end - b.start) - (a.end - a.start));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { extractClinical } from '../extract.js';
 import { activeConditionVocabulary, lateralityOf } from './condition-vocabulary.js';
 
-const dx = (text: string): string[] => extractClinical(text).diseases.map((d) => `${d.code.code} ${d.assertion}`);
+const dx = (text: string): string[] => extractClinical(text).diseases.map((d) => `${d.code?.code} ${d.assertion}`);
 
 describe('ICD-10-CM breadth', () => {
   it('bundles at least 5,000 matchable concepts and side-specific codes reached through laterality', () => {
@@ -49,7 +49,7 @@ describe('laterality', () => {
 describe('OCR split words', () => {
   it('joins a condition split by OCR and warns; leaves real two-word phrases alone', () => {
     const x = extractClinical('PMH: H ypertension.');
-    expect(x.diseases.map((d) => [d.text, d.code.code])).toEqual([['H ypertension', 'I10']]);
+    expect(x.diseases.map((d) => [d.text, d.code?.code])).toEqual([['H ypertension', 'I10']]);
     expect(x.warnings.map((w) => w.code)).toContain('OCR_REPAIRED');
     const y = extractClinical('PMH: hyper tension headaches.');
     expect(y.warnings.map((w) => w.code)).not.toContain('OCR_REPAIRED');
@@ -62,7 +62,7 @@ describe('OCR split words', () => {
 
   it('does not report a drug named inside a condition as a medication', () => {
     const x = extractClinical('Vitamin D deficiency and iron deficiency anaemia; on Metf ormin 500 mg bd.');
-    expect(x.diseases.map((d) => d.code.code)).toEqual(['E55.9', 'D50.9']);
+    expect(x.diseases.map((d) => d.code?.code)).toEqual(['E55.9', 'D50.9']);
     expect(x.medications.map((m) => m.name)).toEqual(['metformin']);
     expect(x.warnings.map((w) => w.code)).toContain('OCR_REPAIRED');
   });

@@ -8,7 +8,7 @@
  * fuzzy-corrected ("testis" is not testosterone); short or everyday-word brands ("Pan", "Bandy")
  * need a strength or dose form beside them; compounds known only to DrugBank match exactly only.
  */
-import { everydayWords, type DrugEntry, type DrugVocab } from '../vocab/drug-vocab.js';
+import { everydayWords, loadDrugVocab, type DrugEntry, type DrugVocab } from '../vocab/drug-vocab.js';
 import { maySplitWord, noteOcrRepair } from '../text/ocr-repairs.js';
 
 export interface DrugMatch {
@@ -58,6 +58,14 @@ cartilage synovium synovial bursa joint joints marrow lymph lymphatic node nodes
 neurons retinae ocular optic auricle earlobe forearm elbow wrist wrists ankle ankles knee knees shoulder shoulders
 hip hips thigh thighs calf calves shin heel heels toe toes finger fingers thumb palm palms sole soles scalp forehead temple
 cheek cheeks chin jaw neck throat chest back flank buttock buttocks`.split(/\s+/));
+
+let shared: DrugMatcher | null = null;
+
+/** One matcher over the bundled vocabulary per process, built on first use. */
+export function bundledDrugMatcher(): DrugMatcher {
+  shared ??= new DrugMatcher(loadDrugVocab());
+  return shared;
+}
 
 export class DrugMatcher {
   private readonly root: Node = { next: new Map(), entry: null, strict: false };

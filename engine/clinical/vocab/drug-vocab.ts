@@ -50,8 +50,22 @@ export function everydayWords(): Set<string> {
   return english;
 }
 
-/** Loads the bundled vocabulary plus `paths` (TSV in our format, RXNCONSO.RRF, RXNREL.RRF). Throws CONFIG_INVALID on unreadable files. */
+let bundled: DrugVocab | null = null;
+
+/**
+ * Loads the bundled vocabulary plus `paths` (TSV in our format, RXNCONSO.RRF, RXNREL.RRF). Throws
+ * CONFIG_INVALID on unreadable files. Without paths the bundled vocabulary is read once per process
+ * and shared (about 25,000 names; treat it as read-only).
+ */
 export function loadDrugVocab(paths: string[] = []): DrugVocab {
+  if (paths.length === 0) {
+    bundled ??= buildDrugVocab([]);
+    return bundled;
+  }
+  return buildDrugVocab(paths);
+}
+
+function buildDrugVocab(paths: string[]): DrugVocab {
   const vocab: DrugVocab = { terms: new Map(), ingredients: new Map(), strict: new Set() };
   addTsv(vocab, read(BUNDLED_DRUGS_TSV));
   addTsv(vocab, read(CURATED_DRUGS_TSV));
