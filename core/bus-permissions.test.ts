@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CANCEL_WILDCARD, GENERATE_SUBJECT, STREAMS, contracts } from './contracts.js';
+import { CANCEL_WILDCARD, GENERATE_INBOX_PREFIX, GENERATE_SUBJECT, STREAMS, contracts } from './contracts.js';
 import { natsUsersFor, rolePermissions, serverOf } from './bus-permissions.js';
 import { NATS_ROLES } from './nats-credentials.js';
 
@@ -22,16 +22,22 @@ describe('rolePermissions (derived from contracts.ts)', () => {
     expect(all.some((s) => s.startsWith('wc.store.'))).toBe(false);
     expect(all.some((s) => s.startsWith('$JS.'))).toBe(false);
     expect(all).not.toContain('>');
-    expect(all.filter((s) => s.endsWith('>'))).toEqual(['_INBOX_engine.>']);
+    expect(all.filter((s) => s.endsWith('>')).sort()).toEqual(['_INBOX_engine.>', `${GENERATE_INBOX_PREFIX}.>`].sort());
     expect(perms.engine.subscribe).toEqual(expect.arrayContaining([GENERATE_SUBJECT, CANCEL_WILDCARD]));
   });
 
   it("gives every role its own inbox and nobody else's", () => {
+    const generate = `${GENERATE_INBOX_PREFIX}.>`;
     for (const role of NATS_ROLES) {
-      const inboxes = perms[role].subscribe.filter((s) => s.startsWith('_INBOX'));
+      const inboxes = perms[role].subscribe.filter((s) => s.startsWith('_INBOX') && s !== generate);
       expect(inboxes).toEqual([`_INBOX_${role}.>`]);
-      expect(perms[role].publish.some((s) => s.startsWith('_INBOX'))).toBe(false);
+      expect(perms[role].publish.filter((s) => s.startsWith('_INBOX'))).toEqual(role === 'engine' ? [generate] : []);
+      // Replies go only to the requester's inbox, once per request.
+      if (perms[role].allowResponses) expect(perms[role].allowResponses!.max).toBe(1);
     }
+    // Only the gateway reads generation frames; no role's own inbox overlaps the generation space.
+    expect(NATS_ROLES.filter((r) => perms[r].subscribe.includes(generate))).toEqual(['gateway']);
+    for (const role of NATS_ROLES) expect(generate.startsWith(`_INBOX_${role}.`)).toBe(false);
   });
 
   it('lets only the worker pull and ack the work queues, and nobody delete or purge a stream', () => {

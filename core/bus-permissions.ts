@@ -7,7 +7,7 @@
  * is allowed: an engine cannot reach the store subjects, no role reads another role's inbox, and
  * only the gateway and worker touch the JetStream API, for WardClerk's own streams.
  */
-import { CANCEL_WILDCARD, ENGINE_INFO_SUBJECT, GENERATE_SUBJECT, STREAMS, contracts } from './contracts.js';
+import { CANCEL_WILDCARD, ENGINE_INFO_SUBJECT, GENERATE_INBOX_PREFIX, GENERATE_SUBJECT, STREAMS, contracts } from './contracts.js';
 import { NATS_ROLES, inboxPrefixOf, type NatsRole } from './nats-credentials.js';
 
 export interface RolePermissions {
@@ -55,9 +55,6 @@ const STREAM_ROLES: { [K in StreamName]: { publishers: readonly NatsRole[]; cons
 /** Roles that create/update streams and consumers at start (ensureStreams) and read their state. */
 const STREAM_ADMINS: readonly NatsRole[] = ['gateway', 'worker'];
 
-/** A streamed generation sends up to max_tokens (8192) token frames plus its final frame. */
-const GENERATE_MAX_FRAMES = 8200;
-
 /** The server role of a contract subject; throws for a subject no role is set up to serve. */
 export function serverOf(subject: string): { server: NatsRole; defaultCallers: readonly NatsRole[] } {
   const entry = SERVERS.find((s) => subject.startsWith(s.prefix));
@@ -82,10 +79,15 @@ export function rolePermissions(): Record<NatsRole, RolePermissions> {
   // Streamed generation and its cancel messages (not request/reply contracts).
   add(perms, ['engine'], 'subscribe', GENERATE_SUBJECT, CANCEL_WILDCARD);
   add(perms, ['gateway'], 'publish', GENERATE_SUBJECT, CANCEL_WILDCARD);
+  // A generation's frames go to its own inbox space, not a role's reply inbox (see GENERATE_INBOX_PREFIX).
+  add(perms, ['engine'], 'publish', `${GENERATE_INBOX_PREFIX}.>`);
+  add(perms, ['gateway'], 'subscribe', `${GENERATE_INBOX_PREFIX}.>`);
   add(perms, ['engine'], 'publish', ENGINE_INFO_SUBJECT);
   add(perms, ['gateway'], 'subscribe', ENGINE_INFO_SUBJECT);
-  // Servers answer only on the reply subject of a request they received.
-  perms.engine.allowResponses = { max: GENERATE_MAX_FRAMES, expires: '1h' };
+  // Servers answer once, only on the reply subject of a request they received. (max 1 matters:
+  // nats-server forgets a reply permission once used up or expired, and rescans its table on every
+  // delivery once it holds over 4096 entries.)
+  perms.engine.allowResponses = { max: 1, expires: '30m' };
   perms.gateway.allowResponses = { max: 1, expires: '10m' };
 
   const api = '$JS.API';

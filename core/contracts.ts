@@ -134,6 +134,12 @@ export type LoadedModelInfo = z.infer<typeof LoadedModelSchema>;
  * `wc.engine.cancel.<request_id>` when its client goes away; the engine aborts that generation.
  */
 export const GENERATE_SUBJECT = 'wc.engine.generate';
+/**
+ * The reply inboxes of streamed generations (`<prefix>.<unique>`): a subject space apart from
+ * every role's own reply inbox, so engines may publish many frames there without being able to
+ * reach any other reply (core/bus-permissions.ts).
+ */
+export const GENERATE_INBOX_PREFIX = '_INBOX_generate';
 export const cancelSubject = (requestId: string) => `wc.engine.cancel.${requestId}`;
 export const CANCEL_WILDCARD = 'wc.engine.cancel.*';
 

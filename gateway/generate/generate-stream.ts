@@ -5,9 +5,9 @@
  * iterating before `done`, a cancel goes to `wc.engine.cancel.<request_id>` so the engine stops.
  * No engine → ENGINE_UNAVAILABLE; silence longer than `idleTimeoutMs` → TIMEOUT (and a cancel).
  */
-import { type Msg, type NatsConnection } from '@nats-io/nats-core';
-import { decodeJson, encodeJson, inboxFor } from '../../core/bus.js';
-import { GENERATE_SUBJECT, GenerateFrameSchema, cancelSubject, type GenerateFrame, type GenerateRequest } from '../../core/contracts.js';
+import { createInbox, type Msg, type NatsConnection } from '@nats-io/nats-core';
+import { decodeJson, encodeJson } from '../../core/bus.js';
+import { GENERATE_INBOX_PREFIX, GENERATE_SUBJECT, GenerateFrameSchema, cancelSubject, type GenerateFrame, type GenerateRequest } from '../../core/contracts.js';
 import { WardClerkError } from '../../core/errors.js';
 import { codedError } from '../engines/engine-calls.js';
 
@@ -23,7 +23,7 @@ export interface GenerateStreamOptions {
 type Event = { kind: 'msg'; msg: Msg } | { kind: 'abort' } | { kind: 'timeout' };
 
 export async function* generateStream(nc: NatsConnection, request: GenerateRequest, options: GenerateStreamOptions): AsyncGenerator<StreamFrame> {
-  const inbox = inboxFor(nc);
+  const inbox = createInbox(GENERATE_INBOX_PREFIX);
   const events: Event[] = [];
   let wake: (() => void) | null = null;
   const push = (e: Event) => {
