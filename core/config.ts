@@ -67,6 +67,7 @@ const ENV = {
   WARDCLERK_ENGINE_GPU: { schema: z.enum(['auto', 'off']).default('auto'), help: 'auto (CUDA, Vulkan or CPU) or off (CPU only)' },
   WARDCLERK_MODEL_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(64).default(1), help: 'requests one loaded model (or the OCR pool) runs at once, 1–64' },
   WARDCLERK_MODEL_QUEUE: { schema: z.coerce.number().int().min(0).max(10000).default(8), help: 'requests that may wait per loaded model before 503 OVERLOADED, 0–10000' },
+  WARDCLERK_BODY_BYTES_IN_FLIGHT: { schema: z.coerce.number().int().min(1024 * 1024).default(128 * 1024 * 1024), help: 'request-body bytes all requests together may hold before 503 OVERLOADED, at least 1048576 (default 134217728)' },
   WARDCLERK_METRICS_TOKEN: { schema: z.string().min(16).optional(), help: 'a scrape token of at least 16 characters; /metrics then needs Authorization: Bearer <token> (unset: loopback clients only)' },
 } as const;
 
@@ -109,6 +110,8 @@ export interface Config {
   engineGpu: 'auto' | 'off';
   modelConcurrency: number;
   modelQueue: number;
+  /** Request-body bytes held by all requests in flight together (gateway/http/body-limit.ts). */
+  bodyBytesInFlight: number;
   /** Bearer token a Prometheus scraper must send to /metrics; undefined = loopback clients only. */
   metricsToken: string | undefined;
 }
@@ -161,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     engineGpu: read(env, 'WARDCLERK_ENGINE_GPU'),
     modelConcurrency: read(env, 'WARDCLERK_MODEL_CONCURRENCY'),
     modelQueue: read(env, 'WARDCLERK_MODEL_QUEUE'),
+    bodyBytesInFlight: read(env, 'WARDCLERK_BODY_BYTES_IN_FLIGHT'),
     metricsToken: read(env, 'WARDCLERK_METRICS_TOKEN'),
   };
 }

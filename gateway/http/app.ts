@@ -82,7 +82,7 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<AppEnv> {
 
   app.use('*', securityHeaders());
   app.use('*', corsMiddleware(createCorsPolicy(deps.store.tenants), { publicUrl: deps.config.publicUrl }));
-  app.use('*', limitBodies());
+  app.use('*', limitBodies({ inFlightBytes: deps.config.bodyBytesInFlight }));
 
   app.onError((err, c) => errorResponse(c, err));
   app.notFound((c) => errorResponse(c, new WardClerkError('NOT_FOUND', 'No such route')));

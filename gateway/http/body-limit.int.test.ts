@@ -15,7 +15,8 @@ let client: TenantClient;
 let opToken: string;
 
 beforeAll(async () => {
-  app = await startAppliance({ without: ['worker'] });
+  // A small shared budget, so parallel uploads to the 25 MB batch route show the overload answer.
+  app = await startAppliance({ without: ['worker'], env: { WARDCLERK_BODY_BYTES_IN_FLIGHT: String(32 * 1024 * 1024) } });
   opToken = await operatorToken(app.url, app.adminPassword);
   client = await createTenantClient(app.url, opToken, 'Body Limits Hospital');
 });
@@ -196,7 +197,7 @@ describe('body limits on every route', () => {
     expect(noBoundary.body.error.code).toBe('INVALID_MULTIPART');
   });
 
-  it('16 parallel 250 MB chunked uploads (login, unauthenticated; prescriptions, authenticated) grow RSS < 50 MB', async () => {
+  it('16 parallel 250 MB chunked uploads (login, unauthenticated; prescriptions and batch, authenticated) grow RSS < 50 MB', async () => {
     global.gc?.();
     const before = process.memoryUsage().rss;
     let peak = before;
@@ -207,6 +208,16 @@ describe('body limits on every route', () => {
         ...Array.from({ length: 16 }, () => send('POST', '/api/v1/prescriptions', { token: client.token, chunks: hugeBody('{"text":"') })),
       ]);
       for (const a of answers) expect(a.status).toBe(413);
+      // 16 × the 25 MB batch limit would be 400 MB: the shared budget answers the excess 503.
+      const batches = await Promise.all(Array.from({ length: 16 }, () => send('POST', '/api/v1/prescriptions/batch', { token: client.token, chunks: hugeBody('{"items":[{"text":"') })));
+      for (const a of batches) {
+        expect([413, 503]).toContain(a.status);
+        if (a.status === 503) {
+          expect(JSON.parse(a.body).error.code).toBe('OVERLOADED');
+          expect(Number(a.headers['retry-after'])).toBeGreaterThan(0);
+        }
+      }
+      expect(batches.some((a) => a.status === 503)).toBe(true);
     } finally {
       clearInterval(sampler);
     }

@@ -33,6 +33,38 @@ function tooDeep(): WardClerkError {
   return new WardClerkError('JSON_TOO_DEEP', `JSON nesting exceeds ${MAX_JSON_DEPTH} levels`, { details: { max_depth: MAX_JSON_DEPTH } });
 }
 
+function overloaded(): WardClerkError {
+  return new WardClerkError('OVERLOADED', 'Too many large request bodies at once; retry shortly', { retryAfter: 1, details: { reason: 'body_bytes_in_flight' } });
+}
+
+/**
+ * Bytes of request bodies read and not yet answered, across all requests: each route's limit
+ * bounds one body, this bounds them all together (many parallel uploads answer 503 OVERLOADED with
+ * Retry-After instead of growing memory without end).
+ */
+export interface BodyBudget {
+  take(bytes: number): boolean;
+  release(bytes: number): void;
+  readonly used: number;
+}
+
+export function createBodyBudget(maxBytes: number): BodyBudget {
+  let used = 0;
+  return {
+    take(bytes) {
+      if (used + bytes > maxBytes) return false;
+      used += bytes;
+      return true;
+    },
+    release(bytes) {
+      used = Math.max(0, used - bytes);
+    },
+    get used() {
+      return used;
+    },
+  };
+}
+
 const isJsonType = (type: string) => /^application\/(.+\+)?json\b/i.test(type.trim());
 
 /**
@@ -44,6 +76,7 @@ export function limitStream(
   maxBytes: number,
   scan: ((chunk: Uint8Array) => boolean) | null,
   onError: (e: WardClerkError) => void,
+  budget: BodyBudget | null = null,
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
   let size = 0;
@@ -62,6 +95,7 @@ export function limitStream(
       }
       size += value.byteLength;
       if (size > maxBytes) return fail(controller, tooLarge(maxBytes));
+      if (budget && !budget.take(value.byteLength)) return fail(controller, overloaded());
       if (scan && !scan(value)) return fail(controller, tooDeep());
       controller.enqueue(value);
     },
@@ -88,8 +122,16 @@ function lazilyLimited(raw: Request, readable: () => Request): Request {
   });
 }
 
+export interface LimitBodiesOptions {
+  limitFor?: (path: string, contentType: string) => number;
+  /** Most body bytes held by all requests in flight together (default 128 MiB). */
+  inFlightBytes?: number;
+}
+
 /** The middleware: register once, on every route (`app.use('*', limitBodies())`). */
-export function limitBodies(limitFor: (path: string, contentType: string) => number = bodyLimitFor): MiddlewareHandler<AppEnv> {
+export function limitBodies(options: LimitBodiesOptions = {}): MiddlewareHandler<AppEnv> {
+  const limitFor = options.limitFor ?? bodyLimitFor;
+  const shared = createBodyBudget(options.inFlightBytes ?? 128 * 1024 * 1024);
   return async (c, next) => {
     const raw = c.req.raw;
     if (raw.body === null) return next();
@@ -107,11 +149,24 @@ export function limitBodies(limitFor: (path: string, contentType: string) => num
     }
     const scan = isJsonType(type) ? createJsonDepthScanner(MAX_JSON_DEPTH) : null;
     let limited: Request | null = null;
+    // This request's share of the shared budget, returned when it has been answered.
+    let held = 0;
+    const mine: BodyBudget = {
+      take: (n) => shared.take(n) && ((held += n), true),
+      release: () => undefined,
+      get used() {
+        return held;
+      },
+    };
     const readable = () => {
-      limited ??= new Request(raw, { body: limitStream(raw.body!, maxBytes, scan, (e) => bodyErrors.set(c, e)), duplex: 'half' } as RequestInit);
+      limited ??= new Request(raw, { body: limitStream(raw.body!, maxBytes, scan, (e) => bodyErrors.set(c, e), mine), duplex: 'half' } as RequestInit);
       return limited;
     };
     c.req.raw = lazilyLimited(raw, readable);
-    await next();
+    try {
+      await next();
+    } finally {
+      shared.release(held);
+    }
   };
 }
