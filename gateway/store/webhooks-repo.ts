@@ -42,17 +42,24 @@ export class WebhooksRepo {
     const { url, events, secret } = WebhookInputSchema.parse(input);
     // Serialised per tenant so two concurrent creates cannot both take the last place.
     return locks.run(`webhooks:${tenantId}`, async () => {
-      let count = 0;
-      for await (const _ of tables.webhooks.sub.keys({ limit: options.maxPerTenant })) count++;
-      if (count >= options.maxPerTenant) {
-        throw new WardClerkError('WEBHOOK_LIMIT_REACHED', `A tenant may have at most ${options.maxPerTenant} webhook subscriptions`, {
-          details: { limit: options.maxPerTenant },
-        });
-      }
+      await this.assertRoom(tenantId, options.maxPerTenant);
       const rec = WebhookRecordSchema.parse({ id: newId('wh'), url, events, secret, created_at: new Date().toISOString() });
       await writer.write([vault.put(tables.webhooks, rec.id, rec, { kind: 'tenant', keys })]);
       return rec;
     });
+  }
+
+  /** WEBHOOK_LIMIT_REACHED (409) when the tenant has `maxPerTenant` subscriptions already (create checks again under its lock). */
+  async assertRoom(tenantId: string, maxPerTenant: number): Promise<void> {
+    const tables = this.#ctx.layout.tenant(tenantId);
+    if (!tables) return;
+    let count = 0;
+    for await (const _ of tables.webhooks.sub.keys({ limit: maxPerTenant })) count++;
+    if (count >= maxPerTenant) {
+      throw new WardClerkError('WEBHOOK_LIMIT_REACHED', `A tenant may have at most ${maxPerTenant} webhook subscriptions`, {
+        details: { limit: maxPerTenant },
+      });
+    }
   }
 
   /** The tenant's subscriptions in creation order (empty for an unknown tenant). */

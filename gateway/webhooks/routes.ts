@@ -37,8 +37,11 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: GatewayDep
     }),
     async (c) => {
       const input = c.req.valid('json');
+      const tenant = tenantOf(c);
+      // The cap first: a tenant at its limit does not get to make the gateway resolve names.
+      await deps.store.webhooks.assertRoom(tenant, deps.config.webhookMaxPerTenant);
       await assertTargetAllowed(allow, input.url);
-      const w = await deps.store.webhooks.create(tenantOf(c), input, { maxPerTenant: deps.config.webhookMaxPerTenant });
+      const w = await deps.store.webhooks.create(tenant, input, { maxPerTenant: deps.config.webhookMaxPerTenant });
       return ok(c, webhookView(w), 201);
     },
   );

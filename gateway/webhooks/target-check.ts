@@ -10,9 +10,28 @@ import type { AllowList } from '../../core/net/target-policy.js';
 
 /** Longest a subscription request waits for DNS before accepting the name unchecked (checked at delivery). */
 const LOOKUP_BUDGET_MS = 2000;
+/**
+ * Lookups in flight at once. getaddrinfo runs on libuv's small thread pool, which LevelDB shares:
+ * a flood of slow names must not stall the store. Beyond this the name is left to the worker's check.
+ */
+const MAX_LOOKUPS = 2;
+let lookups = 0;
 
 /** Throws WEBHOOK_TARGET_FORBIDDEN for a target the policy refuses; the URL itself is never echoed. */
 export async function assertTargetAllowed(allow: AllowList, url: string, resolveAll: ResolveAll = systemResolveAll): Promise<void> {
+  const counted: ResolveAll = async (name) => {
+    if (lookups >= MAX_LOOKUPS) return []; // too many in flight: the worker checks this name at delivery
+    lookups++;
+    try {
+      return await resolveAll(name);
+    } finally {
+      lookups--;
+    }
+  };
+  await check(allow, url, counted);
+}
+
+async function check(allow: AllowList, url: string, resolveAll: ResolveAll): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const budget = new Promise<null>((resolve) => {
     timer = setTimeout(() => resolve(null), LOOKUP_BUDGET_MS);
