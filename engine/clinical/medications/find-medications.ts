@@ -152,7 +152,7 @@ function find(text: string, vocab: DrugVocab, matcher: DrugMatcher): Medication[
  * in mg: an integer of 5 or more, a decimal ("Amlong 2.5"), or any number followed by a slot
  * pattern. Small integers stay doses ("metformin 1 bid"); insulins count in units.
  */
-const BARE_STRENGTH = /^[ \t]*-?[ \t]*(\d{1,4}(?:\.\d{1,3})?)(?![\d.\/%-]|\s?-\s?\d|\s?x\s?\d|[a-z])/i;
+const BARE_STRENGTH = /^[ \t]*-?[ \t]*(\d{1,4}(?:\.\d{1,3})?)(?![\d.\/%-]|,\d|\s?-\s?\d|\s?x\s?\d|[a-z])/i;
 const AFTER_BARE = /^\s*(?:[\d½¼¾](?:\.\d+)?\s?-\s?[\d½¼¾](?:\.\d+)?\s?-|$|[,;(]|(?:tab|cap|od|bd|tds|qds|hs|sos|bid|tid|qid|qd|daily|once|twice|at|in|after|before|with|x|for|morning|night|stat|prn|tabs?|caps?|tablets?|capsules?|po|orally)(?![a-z]))/i;
 
 function bareStrength(text: string, from: number, limit: number, name: string): { value: string; span: Span } | null {
@@ -229,6 +229,8 @@ function productVariant(name: string, written: string, form: string | null): { n
  */
 function isStrength(value: string, name: string): boolean {
   if (/^[\d.]+ (?:units|mL|L)$/.test(value)) return false;
+  // "15 mg/kg" is a weight-based dose, not a product strength.
+  if (/\/kg$/.test(value)) return false;
   const range = /^([\d.]+)-([\d.]+) /.exec(value);
   return !(range && !name.includes('-') && Number(range[1]) < Number(range[2]));
 }

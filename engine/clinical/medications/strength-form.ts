@@ -8,7 +8,7 @@ export interface Parsed { value: string; span: Span; end: number }
 
 const UNIT = '(?:mg|mgs|milligrams?|mcg|micrograms?|µg|ug|g|gm|gram|grams|ml|mL|l|units?|iu|IU|u|U|meq|mEq|mmol|%)';
 const STRENGTH = new RegExp(
-  `^[\\s:,()|\\-]*(?:to\\s)?((\\d+(?:\\.\\d+)?|\\.\\d+)(?:\\s?[-/]\\s?(\\d+(?:\\.\\d+)?))*\\s?(${UNIT})(?:\\s?/\\s?(\\d+(?:\\.\\d+)?)?\\s?(ml|mL|l|L|act(?:uation)?|dose|spray|puff|hr|h|24\\s?h(?:r|ours)?|tab|g|kg))?)(?![A-Za-z0-9])`,
+  `^[\\s:,()|\\-]*(?:to\\s)?((\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?|\\.\\d+)(?:\\s?[-/]\\s?(\\d+(?:\\.\\d+)?))*\\s?(${UNIT})(?:\\s?/\\s?(\\d+(?:\\.\\d+)?)?\\s?(ml|mL|l|L|act(?:uation)?|dose|spray|puff|hr|h|24\\s?h(?:r|ours)?|tab|g|kg))?)(?![A-Za-z0-9])`,
 );
 
 const UNIT_NORMAL: Record<string, string> = { mgs: 'mg', milligram: 'mg', milligrams: 'mg', microgram: 'mcg', micrograms: 'mcg', mcg: 'mcg', 'µg': 'mcg', ug: 'mcg', g: 'g', gm: 'g', gram: 'g', grams: 'g',
@@ -29,7 +29,9 @@ export function repairOcrDigits(s: string): string {
 export function parseStrength(text: string, from: number): Parsed | null {
   const m = STRENGTH.exec(repairOcrDigits(text.slice(from, from + 60)));
   if (!m) return null;
-  const raw = m[1]!;
+  const written = m[1]!;
+  // "60,000 IU": thousands separators go before the numbers are read (the span keeps the written text).
+  const raw = written.replace(/(\d),(?=\d{3}(?!\d))/g, '$1');
   const unit = UNIT_NORMAL[m[4]!.toLowerCase()] ?? m[4]!;
   const nums = raw.slice(0, raw.length).match(/\d+(?:\.\d+)?|\.\d+/g)!;
   const firstNums = raw.split(new RegExp(`\\s?${UNIT}`))[0]!.match(/\d+(?:\.\d+)?|\.\d+/g) ?? [nums[0]!];
@@ -40,8 +42,8 @@ export function parseStrength(text: string, from: number): Parsed | null {
     const per = perRaw.startsWith('24') ? '24 hr' : (PER_NORMAL[perRaw] ?? perRaw);
     value += m[5] ? `/${Number(m[5])} ${per}` : `/${per}`;
   }
-  const start = from + m.index + m[0].indexOf(raw);
-  return { value, span: { start, end: start + raw.length }, end: start + raw.length };
+  const start = from + m.index + m[0].indexOf(written);
+  return { value, span: { start, end: start + written.length }, end: start + written.length };
 }
 
 /** Written forms → canonical form; route the form itself names (null when it names none). */

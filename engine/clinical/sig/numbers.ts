@@ -22,7 +22,7 @@ const ROMAN: Record<string, number> = { i: 1, ii: 2, iii: 3, iv: 4 };
  */
 export const NUM_SRC =
   '(?:(?:one|two|three) and a half|a half|one[- ]half|one quarter|a quarter|\\d+\\s?[½¼¾⅓⅔⅛]|[½¼¾⅓⅔⅛]' +
-  '|\\d+\\.\\d+|\\.\\d+|\\d+/\\d+|\\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve' +
+  '|\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+\\.\\d+|\\.\\d+|\\d+/\\d+|\\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve' +
   '|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|ninety|single|half|quarter|an|a)';
 
 /** Range separators between two numbers: "1-2", "1–2", "1 to 2", "1 or 2". */
@@ -48,6 +48,8 @@ export function parseNumber(raw: string): number | null {
     const d = Number(fraction[2]);
     return d === 0 ? null : Number(fraction[1]) / d;
   }
+  // Thousands separators: "60,000 IU", "1,000 units".
+  if (/^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(s)) return Number(s.replace(/,/g, ''));
   if (/^(\d+(\.\d+)?|\.\d+)$/.test(s)) {
     const n = Number(s);
     return Number.isFinite(n) ? n : null;

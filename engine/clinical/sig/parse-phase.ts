@@ -101,6 +101,7 @@ export function parsePhase(lower: string, offset: number): Phase {
   return phase;
 }
 
+const PER_KG = /^\s?(?:\/|per)\s?kg(\s?\/\s?(?:day|d|24\s?h(?:rs?|ours)?)|\s(?:per|a)\s(?:day))?(?![a-z])/;
 const MEAL_RELATION = /^(?:AC|PC|C)$/;
 
 /**
@@ -158,8 +159,18 @@ function scanDose(c: Claims, phase: Phase): void {
     else if (m[5]) { low = parseNumber(m[3]!); high = m[4] ? parseNumber(m[4]) : null; unitRaw = m[5]; }
     else if (m[6]) { low = parseNumber(m[7]!); unitRaw = m[6]; }
     else { low = parseNumber(m[8]!); unitRaw = m[9]!; }
-    const unit = doseUnit(unitRaw);
+    let unit = doseUnit(unitRaw);
     if (low === null || unit === null || low <= 0) return false;
+    // Weight-based: "15 mg/kg", "10 mg per kg", "40 mg/kg/day" → a per-kg unit (UCUM "mg/kg", "mg/kg/d").
+    const localEnd = m.index + m[0].length;
+    const perKg = unit.code.startsWith('{') ? null : PER_KG.exec(c.text.slice(localEnd, localEnd + 16));
+    if (perKg) {
+      const perDay = perKg[1] !== undefined;
+      unit = { ...unit, singular: `${unit.singular}/kg${perDay ? '/day' : ''}`, plural: `${unit.plural}/kg${perDay ? '/day' : ''}`,
+        code: `${unit.code}/kg${perDay ? '/d' : ''}`, impliedRoute: null };
+      c.claim(localEnd, localEnd + perKg[0].length);
+      span.end += perKg[0].length;
+    }
     // "a day"/"a week" are frequencies, not doses; "1 dose" alone is not a quantity either.
     if (unit.singular === 'dose') return false;
     const spoon = SPOON_ML[unitRaw];
