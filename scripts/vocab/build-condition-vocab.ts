@@ -49,8 +49,10 @@ export function phraseOf(title: string): string | null {
   for (let k = 0; k < 3; k++) t = t.replace(/,\s*unspecified\b[^,]*/, '');
   t = t.replace(/^unspecified\s+/, '').replace(/\s+/g, ' ').trim();
   if (t === '' || /[,;:]/.test(t) || /\bunspecified\b/.test(t)) return null;
-  const n = t.split(' ').length;
-  if (n > 7 || (/\bwith(?:out)?\b/.test(t) && n > 5)) return null;
+  // "with"/"without" clauses would swallow the words written around a diagnosis ("acute cystitis
+  // *without hematuria*" is a cystitis and a denied hematuria); the hand-written list names the few
+  // such terms people write ("migraine without aura").
+  if (t.split(' ').length > 7 || /\bwith(?:out)?\b/.test(t)) return null;
   return t;
 }
 

@@ -41,6 +41,7 @@ describe('build-condition-vocab', () => {
     expect(phraseOf('Fracture of one rib, unspecified side, initial encounter for closed fracture')).toBe('fracture of one rib');
     expect(phraseOf('Urinary tract infection, site not specified')).toBe('urinary tract infection');
     expect(phraseOf('Other acute sinusitis')).toBeNull();
+    expect(phraseOf('Acute cystitis without hematuria')).toBeNull();
     expect(phraseOf('Sprain of unspecified ligament of unspecified ankle, initial encounter')).toBeNull();
   });
 
