@@ -31,17 +31,20 @@ export function parseCsv(text: string): string[][] {
   let row: string[] = [];
   let field = '';
   let q = false;
+  // Whether the current row has begun: `""` alone is a row with one empty field, not nothing.
+  let begun = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
+    begun = true;
     if (q) {
       if (c === '"') { if (text[i + 1] === '"') { field += '"'; i++; } else q = false; } else field += c;
     } else if (c === '"') q = true;
     else if (c === ',') { row.push(field); field = ''; } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); rows.push(row); row = []; field = '';
+      row.push(field); rows.push(row); row = []; field = ''; begun = false;
     } else field += c;
   }
-  if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
+  if (begun) { row.push(field); rows.push(row); }
   return rows;
 }
 
