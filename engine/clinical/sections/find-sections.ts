@@ -33,7 +33,30 @@ export function findSections(text: string): Section[] {
   return out;
 }
 
+/**
+ * A Markdown heading ("# Medications", "## Plan", a whole line in bold "**Assessment**"): its text
+ * is looked up as an alias; an unknown one still bounds the section before it.
+ */
+const MARKDOWN_HEADING = /^[ \t]*(?:(#{1,6})[ \t]+(.+?)[ \t#]*|(\*\*|__)([^*_]+?)(?::)?\3:?)[ \t\r]*$/;
+
+function markdownHeading(text: string, ls: number, le: number, headers: Header[]): boolean {
+  const c = text.charCodeAt(ls + (text[ls] === ' ' || text[ls] === '\t' ? 1 : 0));
+  if (c !== 35 && c !== 42 && c !== 95) return false; // '#', '*', '_'
+  const line = text.slice(ls, le);
+  const m = MARKDOWN_HEADING.exec(line);
+  if (!m) return false;
+  const title = (m[2] ?? m[4] ?? '').replace(/[:*_]+$/, '').trim();
+  if (title === '' || title.length > MAX_HEADER) return false;
+  const kind = SECTION_ALIASES.get(normaliseHeader(title));
+  // A bold phrase that is not a known header is emphasis, not a heading; a "#" heading always is one.
+  if (!kind && !m[1]) return false;
+  const start = ls + line.indexOf(m[1] ?? m[3]!);
+  headers.push({ kind: kind ?? 'other', title, start, confidence: kind ? 0.95 : 0.6 });
+  return true;
+}
+
 function scanLine(text: string, ls: number, le: number, headers: Header[]): void {
+  if (markdownHeading(text, ls, le, headers)) return;
   let s = ls;
   while (s < le && (text[s] === ' ' || text[s] === '\t' || text[s] === '#' || text[s] === '*' || text[s] === '\r')) s++;
   if (s >= le) return;
