@@ -28,7 +28,8 @@ function login(port: number, from: string, email: string, password: string): Pro
 }
 
 describe('login throttling over real sockets', () => {
-  it('one account and one IP however the name is spelt; the owner gets in from elsewhere, the attacker stays out', async () => {
+  // Generous timeouts: each checked guess is a real Argon2id verification, slow on a busy 2-core box.
+  it('one account and one IP however the name is spelt; the owner gets in from elsewhere, the attacker stays out', { timeout: 120_000 }, async () => {
     let now = 1_000_000;
     const events: LockoutEvent[] = [];
     await using f = await createAuthFixture({ env: { WARDCLERK_ADMIN_PASSWORD: ADMIN_PASSWORD }, limiter: { now: () => now, onLockout: (e) => events.push(e) } });
@@ -71,7 +72,7 @@ describe('login throttling over real sockets', () => {
     }
   });
 
-  it('guesses spread over many addresses still count against one account, however spelt', async () => {
+  it('guesses spread over many addresses still count against one account, however spelt', { timeout: 120_000 }, async () => {
     let now = 1_000_000;
     await using f = await createAuthFixture({ env: { WARDCLERK_ADMIN_PASSWORD: ADMIN_PASSWORD }, limiter: { now: () => now } });
     await ensureOperator({ store: f.store, config: f.config, log: createLogger({ level: 'silent', role: 'test' }) });
