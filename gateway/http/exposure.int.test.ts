@@ -123,3 +123,28 @@ describe('/metrics', () => {
     }
   });
 });
+
+describe('lockout events in the running gateway', () => {
+  it('a block is a PHI-free log line, a metric and a saved state file', async () => {
+    const email = 'Lockout.Probe@Hospital.Example';
+    let last = 0;
+    for (let i = 0; i < 6; i++) last = (await call(`${app.url}/api/v1/auth/login`, { method: 'POST', json: { email: ` ${email}`, password: `wrong-${i}` } })).status;
+    expect(last).toBe(429);
+    const lines = app.logs().split('\n').filter((l) => l.includes('"auth.lockout"'));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('\n').toLowerCase()).not.toContain('lockout.probe');
+    expect(lines.join('\n')).not.toContain('127.0.0.1');
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/wardclerk_auth_lockouts_total\{kind="login",scope="(ip|account)"\} [1-9]/);
+    const { readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const deadline = Date.now() + 10_000;
+    let saved = '';
+    while (Date.now() < deadline && !saved) {
+      saved = await readFile(join(app.dataDir, 'auth-throttle.json'), 'utf8').catch(() => '');
+      if (!saved) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(JSON.parse(saved).entries.length).toBeGreaterThan(0);
+    expect(saved.toLowerCase()).not.toContain('lockout.probe');
+  });
+});
