@@ -59,8 +59,9 @@ export function forgeTokens(valid: string): string[] {
 }
 
 /** Logs in, creates the fuzz tenant (every scope) and a victim tenant, and a few real resources. */
-export async function prepareContext(base: string, adminPassword: string): Promise<FuzzContext> {
-  const op = await operatorToken(base, adminPassword);
+export async function prepareContext(base: string, adminPassword: string, existingOperatorToken?: string): Promise<FuzzContext> {
+  // A fuzzed login route throttles this address: a second run on the same appliance reuses a token.
+  const op = existingOperatorToken ?? (await operatorToken(base, adminPassword));
   const t = await createTenantClient(base, op, 'Fuzz Hospital');
   const victim = await createTenantClient(base, op, 'Fuzz Victim Hospital');
   const rx = await call(`${base}/api/v1/prescriptions`, { method: 'POST', token: t.token, json: { text: 'Metformin 500 mg BID for T2DM. Dr. A Smith', patient_ref: 'MRN-FUZZ-1' } });

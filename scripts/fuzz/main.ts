@@ -39,6 +39,7 @@ try {
   const report = await runFuzz({
     base: app.url, ctx, routes, count, seconds, seed, concurrency, only,
     pids: app.pids(), currentPids: () => app.pids(),
+    logs: () => Object.values(app.roles).map((r) => r.logs()).join('\n'),
     onProgress: (n) => process.stderr.write(`fuzz: ${n} requests\n`),
   });
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

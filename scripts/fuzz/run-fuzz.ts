@@ -25,8 +25,9 @@ export interface FuzzOptions {
   /** Replay these indexes only. */
   only?: number[];
   /**
-   * Requests sent before the RSS baseline is read (default count/5, at most 500): V8 grows its heap
-   * to the working size of this traffic first, so the growth measured after is what stays.
+   * Requests sent before the RSS baseline is taken (default count/3, at most 1,000): V8 grows its
+   * heap to the working size of this traffic first, so the growth measured after is what stays.
+   * The baseline is the highest RSS seen during the warm-up (the working set's high-water mark).
    */
   warmup?: number;
   /** Role pids to watch for restarts; `gateway` is also sampled for RSS. */
@@ -34,6 +35,8 @@ export interface FuzzOptions {
   /** Called again after the run: a restarted role has another pid. */
   currentPids?: () => Record<string, number>;
   onProgress?: (done: number) => void;
+  /** The roles' captured output since they started (pino JSON lines): error-level lines are counted. */
+  logs?: () => string;
 }
 
 export interface FuzzFailure {
@@ -50,6 +53,7 @@ export interface FuzzFailure {
 export interface FuzzReport {
   seed: number;
   requests: number;
+  warmup_requests: number;
   http_requests: number;
   ws_cases: number;
   seconds: number;
@@ -61,7 +65,9 @@ export interface FuzzReport {
   unanswered: number;
   closed_without_answer: { malformed_http: number; well_formed: number };
   restarts: Record<string, boolean>;
-  /** start: before any request; before: after the warm-up; after: lowest while settling (≤ 8 s). */
+  /** Error and fatal log lines the roles wrote (message and code only). */
+  error_logs: { count: number; first: Array<{ msg?: string; code?: string; role?: string }> };
+  /** start: before any request; before: high-water mark of the warm-up; after: lowest while settling (≤ 12 s). */
   rss_mb: { start: number; before: number; peak: number; after: number; growth: number };
   failures: FuzzFailure[];
   failures_total: number;
@@ -182,29 +188,36 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
         }
       }),
     );
-  const warmup = indexes ? 0 : Math.min(o.warmup ?? Math.floor(o.count / 5), 500, o.count);
+  const warmup = indexes ? 0 : Math.min(o.warmup ?? Math.floor(o.count / 3), 1000, o.count);
   if (warmup > 0) {
     await drive(() => next < warmup);
-    await new Promise((r) => setTimeout(r, 500));
-    rssBefore = rssBytes(gatewayPid) ?? 0;
+    rssBefore = Math.max(peak, rssBytes(gatewayPid) ?? 0);
   }
   await drive(() => true);
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  // Let the last bodies be collected: the lowest reading while RSS still falls, for up to 8 s.
+  // Let the last bodies be collected: V8 gives pages back after its next full GC, which an idle
+  // process runs within seconds (its memory reducer). The lowest reading over up to 12 s counts.
   let rssAfter = rssBytes(gatewayPid) ?? 0;
-  for (let t = 0; t < 16; t++) {
+  for (let t = 0; t < 24 && rssAfter > rssBefore; t++) {
     await new Promise((r) => setTimeout(r, 500));
-    const now = rssBytes(gatewayPid) ?? 0;
-    if (now >= rssAfter && t >= 3) break;
-    rssAfter = Math.min(rssAfter, now);
+    rssAfter = Math.min(rssAfter, rssBytes(gatewayPid) ?? rssAfter);
   }
   const now = o.currentPids?.() ?? o.pids;
   const restarts = Object.fromEntries(Object.entries(o.pids).map(([role, pid]) => [role, !processAlive(pid) || now[role] !== pid]));
   const growth = (rssAfter - rssBefore) / MB;
+  const errorLines = (o.logs?.() ?? '').split('\n').flatMap((line) => {
+    try {
+      const j = JSON.parse(line) as { level?: number; msg?: string; code?: string; role?: string; err?: { type?: string } };
+      return (j.level ?? 0) >= 50 ? [{ msg: j.msg, code: j.code ?? j.err?.type, role: j.role }] : [];
+    } catch {
+      return [];
+    }
+  });
   const report: FuzzReport = {
     seed: o.seed,
     requests: httpCount + wsCount,
+    warmup_requests: warmup,
     http_requests: httpCount,
     ws_cases: wsCount,
     seconds: Math.round(seconds * 10) / 10,
@@ -216,6 +229,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     unanswered,
     closed_without_answer: closed,
     restarts,
+    error_logs: { count: errorLines.length, first: errorLines.slice(0, 5) },
     rss_mb: { start: Math.round(rssStart / MB), before: Math.round(rssBefore / MB), peak: Math.round(peak / MB), after: Math.round(rssAfter / MB), growth: Math.round(growth * 10) / 10 },
     failures,
     failures_total: failuresTotal,
