@@ -34,6 +34,7 @@ const FORM_UNIT: Record<string, [string, string]> = {
   drops: ['drop', 'drops'], lozenge: ['lozenge', 'lozenges'],
 };
 const PRE_SIG = /(?:^|[^a-z])(?:take|takes|give|use|apply|inhale|inject|instil|insert|chew)\s|\d\s?(?:tab|cap|puff|drop|spray|unit|ml|mg|mcg)/i;
+const SLOT_DOSES = /^\d+(?:\.\d+)? (?:morning|afternoon|evening|night)(?:, \d+(?:\.\d+)? (?:morning|afternoon|evening|night))*$/;
 const BARE = /^(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?$/;
 const SIMPLE_STRENGTH = /^(\d+(?:\.\d+)?) (mg|mcg|g|units|mL|mEq|mmol)$/;
 const UCUM: Record<string, string> = { mg: 'mg', mcg: 'ug', g: 'g', units: '[iU]', mL: 'mL', mEq: 'meq', mmol: 'mmol' };
@@ -55,6 +56,10 @@ export function buildMedication(p: MedParts): Medication {
   if (bare && unit) {
     const plural = bare[2] !== undefined || Number(bare[1]) > 1;
     dose = `${dose} ${plural ? unit[1] : unit[0]}`;
+    for (const d of dosage) addUnit(d, unit);
+  } else if (dose && unit && SLOT_DOSES.test(dose)) {
+    // Unequal slot doses with no unit ("2 morning, 1 night") count units of the form.
+    dose = dose.replace(/(\d+(?:\.\d+)?) (?=morning|afternoon|evening|night)/g, (_m, n: string) => `${n} ${Number(n) > 1 ? unit[1] : unit[0]} `);
     for (const d of dosage) addUnit(d, unit);
   }
   const strength = p.strength ? SIMPLE_STRENGTH.exec(p.strength.value) : null;

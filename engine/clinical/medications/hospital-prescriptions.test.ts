@@ -31,3 +31,47 @@ describe('Indian-style prescriptions', () => {
     expect(meds('Lantus 20 at night')[0]!.strength).toBeNull();
   });
 });
+
+describe('one entity per drug, status, dispensing, scope', () => {
+  it('merges three mentions of one drug into one medication with every mention and the latest status', () => {
+    const text = 'HPI: on lisinopril for years.\nMeds: lisinopril 10 mg daily\nPlan: stop lisinopril.';
+    const found = meds(text);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ name: 'lisinopril', strength: '10 mg', frequency: 'QD', status: 'stopped' });
+    expect(found[0]!.mentions!.map((s) => text.slice(s.start, s.end))).toEqual(['lisinopril', 'lisinopril', 'lisinopril']);
+  });
+
+  it('warns when two mentions give one drug different instructions', () => {
+    const warnings: Array<{ code: string; message: string }> = [];
+    const found = findMedications('metformin 500 mg bid. Later: metformin 1000 mg tid with meals for 2 weeks', warnings);
+    expect(found).toHaveLength(1);
+    expect(warnings.map((w) => w.code)).toEqual(['MEDICATION_SIG_CONFLICT']);
+  });
+
+  it('tells held, past, stopped, new and continued apart', () => {
+    const s = (t: string) => meds(t).map((m) => [m.name, m.status]);
+    expect(s('Hold warfarin tonight.')).toEqual([['warfarin', 'held']]);
+    expect(s('Tried Claritin and Zyrtec in the past.')).toEqual([['loratadine', 'past'], ['cetirizine', 'past']]);
+    expect(s('Failed metformin.')).toEqual([['metformin', 'past']]);
+    expect(s('Warfarin held for surgery.')).toEqual([['warfarin', 'held']]);
+    expect(s('## Stop taking\n- ibuprofen 400 mg')).toEqual([['ibuprofen', 'stopped']]);
+  });
+
+  it('keeps dispensing details out of the instruction', () => {
+    const [m] = meds('Ibuprofen 600 mg tab 1 tab po q6h prn pain #20 RF x2');
+    expect(m).toMatchObject({ dispense_quantity: 20, refills: 2, frequency: 'Q6H', as_needed_reason: 'pain' });
+    expect(m!.sig).not.toMatch(/#|RF/);
+    expect(m!.dosage[0]!.text).not.toMatch(/#|RF/);
+    expect(m!.dispense_request).toMatchObject({ quantity: { value: 20, code: '{tablet}' }, numberOfRepeatsAllowed: 2 });
+  });
+
+  it('keeps a distinct salt and the release kind', () => {
+    expect(meds('metoprolol succinate ER 50 mg daily')[0]).toMatchObject({ name: 'metoprolol succinate', form: 'extended-release tablet' });
+    expect(meds('Toprol XL 100 mg daily')[0]).toMatchObject({ name: 'metoprolol succinate', rxcui: '6918' });
+  });
+
+  it('does not attach a neighbouring activity\'s frequency to a drug', () => {
+    expect(meds('Keflex 500 mg qid and sitz bath once or twice a day.')[0]!.frequency).toBe('QID');
+    expect(meds('Bactroban ointment to the area; sitz baths once or twice a day.')[0]).toMatchObject({ form: 'ointment', route: 'topical', frequency: null });
+  });
+});

@@ -62,3 +62,36 @@ describe('Indian-style slot patterns (morning-noon-night doses)', () => {
     expect(text.slice(r.spans.dose!.start, r.spans.dose!.end)).toBe('1-0-1');
   });
 });
+
+describe('sig wording hospitals write', () => {
+  it.each([
+    ['1 tabelt dialy', { dose: '1 tablet', frequency: 'QD' }],
+    ['take one twise a day', { frequency: 'BID' }],
+    ['2 tablets 3 times every day', { dose: '2 tablets', frequency: 'TID' }],
+    ['1 tab with meals and at bedtime', { frequency: 'QID' }],
+    ['1 tab before meals and at bedtime', { frequency: 'QID' }],
+    ['2 x 5 ml tds', { dose: '10 mL', frequency: 'TID' }],
+    ['1-2 puffs bid-tid', { dose: '1-2 puffs', frequency: '2-3 times a day' }],
+    ['apply up to qid', { frequency: '1-4 times a day' }],
+    ['up to 3 times a day', { frequency: '1-3 times a day' }],
+    ['1 tab t.d.s. 7/7', { frequency: 'TID', duration: '7 days' }],
+    ['one b.d. for 1/52', { dose: '1', frequency: 'BID', duration: '1 week' }],
+    ['1 cap o.n. for 2/12', { frequency: 'QHS', duration: '2 months' }],
+    ['1 tab daily for a week', { duration: '1 week' }],
+    ['60,000 IU once weekly', { dose: '60000 units', frequency: 'QW' }],
+    ['1,000 units daily', { dose: '1000 units' }],
+    ['15 mg/kg iv q8h', { dose: '15 mg/kg', frequency: 'Q8H', route: 'IV' }],
+  ])('%s', (text, expected) => {
+    expect(valid(text)).toMatchObject(expected);
+  });
+
+  it('puts a frequency range and a maximum into frequencyMax', () => {
+    expect(valid('bid-tid').dosage[0]!.timing!.repeat).toMatchObject({ frequency: 2, frequencyMax: 3, period: 1, periodUnit: 'd' });
+    expect(valid('up to qid').dosage[0]!.timing!.repeat).toMatchObject({ frequency: 1, frequencyMax: 4 });
+  });
+
+  it('codes a weight-based dose per kilogram', () => {
+    expect(valid('15 mg/kg iv q8h').dosage[0]!.doseAndRate![0]!.doseQuantity).toMatchObject({ value: 15, unit: 'mg/kg', code: 'mg/kg' });
+    expect(valid('40 mg/kg/day divided tid').dosage[0]!.doseAndRate![0]!.doseQuantity).toMatchObject({ code: 'mg/kg/d' });
+  });
+});

@@ -7,7 +7,10 @@ import { parseSig } from './parse-sig.js';
 const WORDS = ['1', '2', 'one', 'two', 'or', '1-2', '½', '0.5', 'tab', 'tabs', 'puffs', 'drops', 'mL', 'mg', 'units', 'po', 'iv',
   'bid', 'tid', 'qds', 'q4h', 'q4-6h', 'every', '4', 'to', '6', 'hours', 'daily', 'od', 'nocte', 'prn', 'pain', 'for', '7',
   'days', 'then', 'followed', 'by', 'x2', 'weeks', 'max', '8', 'in', '24', 'hours', 'at', 'bedtime', 'with', 'meals', 'before',
-  'breakfast', 'on', 'mondays', 'and', 'thursdays', 'as', 'directed', 'until', 'finished', '30', 'minutes', 'at', '8am', ',', ';'];
+  'breakfast', 'on', 'mondays', 'and', 'thursdays', 'as', 'directed', 'until', 'finished', '30', 'minutes', 'at', '8am', ',', ';',
+  // Hospital wording: slot patterns, shorthand, misspellings, multiples, ranges, per-kg doses, thousands.
+  '1-0-1', '2-0-1', '½-0-½', '1-1-1-1', '0-0-1', '(AF)', '(BF)', 'x', '5', 'ml', 't.d.s.', 'o.n.', '7/7', '1/52', '2/12', 'tabelt',
+  'dialy', 'twise', 'bid-tid', 'up', 'qid', 'mg/kg', '15', '60,000', 'IU', 'every', 'day', 'Disp', '#20', 'Refills:', '2'];
 
 const sigLike = fc.array(fc.constantFrom(...WORDS), { maxLength: 20 }).map((w) => w.join(' '));
 
