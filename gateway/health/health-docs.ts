@@ -23,11 +23,11 @@ export function registerHealthDocs(registry: OpenAPIHono['openAPIRegistry']): vo
     },
   });
   registry.registerPath({
-    method: 'get', path: '/metrics', summary: 'Prometheus metrics (text exposition format)', tags: ['operations'],
+    method: 'get', path: '/metrics', summary: 'Prometheus metrics (text exposition format); loopback clients only, or Bearer WARDCLERK_METRICS_TOKEN', tags: ['operations'],
     responses: {
       200: { description: 'Metrics', content: { 'text/plain': { schema: z.string() } } },
-      401: { description: 'A scrape token or operator token is required where the metrics guard is on' },
-      403: { description: 'Not allowed from this address' },
+      401: { description: 'WARDCLERK_METRICS_TOKEN is set and the request lacks it (Authorization: Bearer <token>)' },
+      403: { description: 'No scrape token is configured and the client is not on loopback (or came through a proxy)' },
     },
   });
 }
