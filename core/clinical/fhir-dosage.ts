@@ -93,3 +93,25 @@ export type Ratio = z.infer<typeof RatioSchema>;
 export type TimingRepeat = z.infer<typeof TimingRepeatSchema>;
 export type Timing = z.infer<typeof TimingSchema>;
 export type Dosage = z.infer<typeof DosageSchema>;
+
+/** FHIR R4 MedicationRequest.status codes (http://hl7.org/fhir/CodeSystem/medicationrequest-status). */
+export type MedicationRequestStatus = 'active' | 'on-hold' | 'cancelled' | 'completed' | 'entered-in-error' | 'stopped' | 'draft' | 'unknown';
+/** FHIR R4 MedicationStatement.status codes (http://hl7.org/fhir/CodeSystem/medication-statement-status). */
+export type MedicationStatementStatus = 'active' | 'completed' | 'entered-in-error' | 'intended' | 'stopped' | 'on-hold' | 'unknown' | 'not-taken';
+
+/**
+ * Where an extracted medication status goes in FHIR R4: an order (new, continued, changed, held,
+ * stopped) is a MedicationRequest with that status; a drug tried in the past is a
+ * MedicationStatement ("completed": no longer taken). No status stated → a MedicationRequest with
+ * status "unknown". `changed` is the new, active order; the replaced one is not in the note.
+ */
+export function fhirMedicationStatus(status: 'new' | 'continued' | 'changed' | 'held' | 'stopped' | 'past' | null):
+  { resourceType: 'MedicationRequest'; status: MedicationRequestStatus } | { resourceType: 'MedicationStatement'; status: MedicationStatementStatus } {
+  switch (status) {
+    case 'new': case 'continued': case 'changed': return { resourceType: 'MedicationRequest', status: 'active' };
+    case 'held': return { resourceType: 'MedicationRequest', status: 'on-hold' };
+    case 'stopped': return { resourceType: 'MedicationRequest', status: 'stopped' };
+    case 'past': return { resourceType: 'MedicationStatement', status: 'completed' };
+    default: return { resourceType: 'MedicationRequest', status: 'unknown' };
+  }
+}
