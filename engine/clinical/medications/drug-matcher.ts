@@ -75,9 +75,14 @@ export class DrugMatcher {
   private readonly memo = new Map<string, { entry: DrugEntry; kind: 'ocr' | 'fuzzy' } | null>();
 
   private readonly everyday: Set<string>;
+  /** Everyday English, anatomy and listed clinical words: never fuzzy-corrected, never OCR fragments. */
+  private readonly noFuzzy: Set<string>;
+  /** Whether a word is an everyday word or a one-word drug name (an OCR fragment must be neither). */
+  private readonly known = (w: string): boolean => this.noFuzzy.has(w) || this.root.next.get(w)?.entry != null;
 
   constructor(vocab: DrugVocab) {
     this.everyday = everydayWords();
+    this.noFuzzy = new Set([...this.everyday, ...ANATOMY, ...NOT_DRUGS]);
     for (const [term, entry] of vocab.terms) {
       const words = term.match(/[a-z0-9]+/g);
       if (!words) continue;
@@ -117,9 +122,14 @@ export class DrugMatcher {
         i = bestJ;
         continue;
       }
+      // Cheap position checks first, then one set lookup settles most unmatched words: everyday
+      // words are neither OCR fragments nor misspellings.
       const next = toks[i + 1];
-      if (next && this.splitRepair(text, t, next, out)) { i++; continue; }
-      if (t.w.length < MIN_FUZZY - 1 || NOT_DRUGS.has(t.w) || this.everyday.has(t.w) || ANATOMY.has(t.w)) continue;
+      const splitCandidate = next !== undefined && next.s === t.e + 1 && t.w.length + next.w.length >= 6 && text.charCodeAt(t.e) === 32;
+      if (t.w.length < MIN_FUZZY - 1 && !splitCandidate) continue;
+      if (this.noFuzzy.has(t.w)) continue;
+      if (splitCandidate && this.splitRepair(text, t, next, out)) { i++; continue; }
+      if (t.w.length < MIN_FUZZY - 1) continue;
       let hit = this.memo.get(t.w);
       if (hit === undefined) {
         hit = this.correct(t.w);
@@ -133,7 +143,7 @@ export class DrugMatcher {
 
   /** "Metf ormin": joins two fragments when the join is a one-word name and neither part is a word. */
   private splitRepair(text: string, t: WordToken, next: WordToken, out: DrugMatch[]): boolean {
-    if (!maySplitWord(text, t.s, t.e, next.s, t.w, next.w, (w) => this.everyday.has(w) || this.root.next.get(w)?.entry != null)) return false;
+    if (!maySplitWord(text, t.s, t.e, next.s, t.w, next.w, this.known)) return false;
     const node = this.root.next.get(t.w + next.w);
     if (!node?.entry || node.strict) return false;
     out.push({ start: t.s, end: next.e, entry: node.entry, kind: 'ocr' });
