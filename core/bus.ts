@@ -125,6 +125,17 @@ export async function connectBus(options: ConnectBusOptions): Promise<Bus> {
     throw connectError(e, options);
   });
   if (options.credentials) inboxPrefixes.set(nc, options.credentials.inboxPrefix);
+  // A subject this role may not use is a wiring bug (core/bus-permissions.ts): say so loudly, once per subject.
+  const refused = new Set<string>();
+  void (async () => {
+    for await (const st of nc.status()) {
+      if (st.type !== 'error' || !(st.error instanceof PermissionViolationError)) continue;
+      const key = `${st.error.operation} ${st.error.subject}`;
+      if (refused.has(key) || refused.size > 100) continue;
+      refused.add(key);
+      options.log.error({ nats_permission_denied: { operation: st.error.operation, subject: st.error.subject } }, 'NATS refused an operation to this role');
+    }
+  })().catch(() => undefined);
   const js = jetstream(nc);
   // No API check at connect: engines run against servers without JetStream; users of jsm fail clearly.
   const jsm = await jetstreamManager(nc, { checkAPI: false });

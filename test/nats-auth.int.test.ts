@@ -7,6 +7,7 @@
  */
 import { chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { connect } from '@nats-io/transport-node';
 import { nkeyAuthenticator, nkeys, type NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { connectBus, type Bus } from '../core/bus.js';
 import { contracts } from '../core/contracts.js';
 import { createLogger } from '../core/logger.js';
 import { credentialsDirOf, inboxPrefixOf, readNatsCredentials, type NatsRole } from '../core/nats-credentials.js';
+import { call, createTenantClient, operatorToken, until } from './api-client.js';
 import { startAppliance, type Appliance } from './appliance.js';
 
 let app: Appliance;
@@ -103,6 +105,18 @@ describe('NATS credentials and permissions', () => {
     expect(await trySubscribe(nc, contracts.engineExtract.subject)).toBe('allowed');
   });
 
+  it('a refused publish is logged once with its subject, as a wiring bug', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) });
+    const bus = await connectBus({ url: app.nats.url, name: 'test-engine-log', log: createLogger({ level: 'info', role: 'engine', destination: sink }), credentials: app.nats.credentials!.engine });
+    open.push(bus);
+    bus.nc.publish('wc.items.t-any', 'x');
+    bus.nc.publish('wc.items.t-any', 'x');
+    await bus.nc.flush();
+    await expect.poll(() => lines.join('')).toContain('"subject":"wc.items.t-any"');
+    expect(lines.filter((l) => l.includes('NATS refused'))).toHaveLength(1);
+  });
+
   it('the engine cannot call a store subject (a webhook secret stays behind the gateway); the worker can', async () => {
     const engine = await busAs('engine');
     await expect(engine.request(contracts.webhookGet, { tenant_id: 't-any', id: 'wh-any' }, { timeoutMs: 2000 })).rejects.toMatchObject({
@@ -133,6 +147,21 @@ describe('NATS credentials and permissions', () => {
     const worker = await busAs('worker');
     expect(await worker.jsm.consumers.info('WC_ITEMS', 'items')).toMatchObject({ name: 'items' });
     await expect(worker.nc.request('$JS.API.STREAM.DELETE.WC_ITEMS', '{}', { timeout: 2000 })).rejects.toThrow(/permission/i);
+  });
+
+  it('no role of the running appliance was refused anything it does (a batch runs through all three)', async () => {
+    const op = await operatorToken(app.url, app.adminPassword);
+    const t = await createTenantClient(app.url, op, 'Bus Hospital');
+    const items = [{ text: 'Amlodipine 5 mg daily' }, { text: 'Metformin 500 mg twice daily' }];
+    const r = await call(`${app.url}/api/v1/prescriptions/batch`, { method: 'POST', token: t.token, json: { items } });
+    expect(r.status).toBe(202);
+    const job = await until(async () => {
+      const j = await call(`${app.url}${r.body.status_url}`, { token: t.token });
+      return j.body.data?.status === 'completed' ? j.body.data : undefined;
+    });
+    expect(job.completed).toBe(2);
+    expect(app.logs()).not.toContain('NATS refused');
+    expect(app.logs()).not.toMatch(/Permissions Violation/i);
   });
 
   it("refuses a credentials file others can read, a malformed one, and another role's", async () => {
