@@ -94,7 +94,8 @@ function shapeOf(r: TimingRepeat, policy: ClockPolicy, warnings: string[]): Shap
   if (r.period !== undefined && (r.periodUnit === undefined || !(r.period > 0) || !Number.isFinite(r.period))) return 'invalid_timing';
   if (r.frequency !== undefined && !(r.frequency > 0)) return 'invalid_timing';
   const n = r.frequency ?? 1;
-  const unit = r.periodUnit;
+  // A unit without a period says nothing (tim-2 only requires the converse).
+  const unit = r.period !== undefined ? r.periodUnit : undefined;
   const times = (r.timeOfDay ?? []).map(parseClock);
   const whenList = r.when ?? [];
   if (whenList.some((w) => !isKnownWhen(w))) warnings.push('unknown_when_code');
@@ -102,6 +103,7 @@ function shapeOf(r: TimingRepeat, policy: ClockPolicy, warnings: string[]): Shap
     || ((unit === 'd' || unit === 'wk') && !Number.isInteger(r.period)));
   if (times.length === 0 && realInterval) {
     const ms = Math.round((r.period! * REAL_MS[unit]!) / n);
+    if (!Number.isFinite(ms)) return 'invalid_timing';
     if (ms < 60_000) return 'interval_too_short';
     if (whenList.length > 0 || r.dayOfWeek?.length) warnings.push('ignored_with_interval');
     return { kind: 'interval', intervalMs: ms, calendar: null };
@@ -111,8 +113,12 @@ function shapeOf(r: TimingRepeat, policy: ClockPolicy, warnings: string[]): Shap
     || whenList.length > 0 || (r.dayOfWeek?.length ?? 0) > 0;
   if (!hasSchedule) return r.count === 1 ? { kind: 'once', intervalMs: null, calendar: null } : 'no_frequency';
 
+  // Clock times repeat on calendar days: an hourly or fractional period beside them is ignored.
+  const calendarPeriod = unit === undefined || (['d', 'wk', 'mo', 'a'].includes(unit) && Number.isInteger(r.period ?? 1));
+  if (!calendarPeriod) warnings.push('ignored_period_with_time_of_day');
+  const cal = calendarPeriod ? { unit: (unit ?? 'd') as CalendarUnit, period: r.period ?? 1 } : { unit: 'd' as const, period: 1 };
   const weekdays = r.dayOfWeek?.length ? [...new Set(r.dayOfWeek.map((d) => ISO_WEEKDAY[d]!))].sort((a, b) => a - b) : null;
-  const perDay = (unit === undefined || unit === 'd') && (r.period ?? 1) === 1;
+  const perDay = cal.unit === 'd' && cal.period === 1;
   let seconds: number[];
   if (times.length > 0) seconds = [...new Set(times)].sort((a, b) => a - b);
   else {
@@ -124,10 +130,10 @@ function shapeOf(r: TimingRepeat, policy: ClockPolicy, warnings: string[]): Shap
       else if (seconds.length < n) warnings.push('when_fewer_than_frequency');
     }
   }
-  const calendarUnit: CalendarUnit = weekdays ? 'wk' : (unit as CalendarUnit | undefined) ?? 'd';
-  const length = weekdays ? (unit === 'wk' ? r.period ?? 1 : 1) : r.period ?? 1;
+  const calendarUnit: CalendarUnit = weekdays ? 'wk' : cal.unit;
+  const length = weekdays ? (cal.unit === 'wk' ? cal.period : 1) : cal.period;
   const minDays = { d: 1, wk: 7, mo: 28, a: 365 }[calendarUnit] * length;
-  const daysPerCycle = weekdays || perDay ? 1 : Math.min(n, minDays);
+  const daysPerCycle = weekdays || perDay ? 1 : Math.max(1, Math.min(n, minDays));
   return { kind: times.length > 0 ? 'fixed' : 'frequency', intervalMs: null,
     calendar: { unit: calendarUnit, length, daysPerCycle, weekdays, seconds } };
 }
@@ -164,6 +170,7 @@ export function planSeries(input: PlanSeriesInput): SeriesPlanResult {
 /** Just after the count-th occurrence (an exclusive end), or null when the series ends sooner. */
 function countEnd(plan: SeriesPlan, count: number): number | null {
   let seen = 0;
-  for (const t of occurrences(plan)) if (++seen === count) return t + 1;
+  // Bounded even for a pattern that never fires (a century is past any course).
+  for (const t of occurrences(plan, { until: plan.start + 100 * 366 * 86_400_000 })) if (++seen === count) return t + 1;
   return null;
 }
