@@ -25,6 +25,15 @@ const INJURY = /\b(?:fracture|sprain|strain|dislocation|subluxation|contusion|la
 const T_KEEP = /^T(?:14|1[5-9]|2\d|3[0-4]|63|6[7-9]|7[0-9])/;
 const Z_KEEP = /^Z(?:21|33|8[9]|9[0-9])/;
 
+/**
+ * Titles whose cleaned phrase is an everyday word or a fragment that reads otherwise in notes
+ * ("history of present illness", "no worries", "allergy clinic", "round hole"); substance "use"
+ * titles are left to the hand-written list ("alcohol use" in a social history is not a code).
+ */
+const NOT_A_PHRASE = new Set(['pain', 'illness', 'injury', 'allergy', 'worries', 'hostility', 'unhappiness', 'nervousness',
+  'impulsiveness', 'round hole', 'page kidney', 'ghost vessels', 'skin changes', 'continuous leakage', 'gas pain', 'knuckle pads',
+  'open bite', 'reverse articulation', 'symbolic dysfunctions', 'shoulder lesion', 'small kidney', 'clicking hip', 'fussy infant']);
+
 /** Whether a billable code belongs in the bundled vocabulary (see the file comment). */
 export function selected(code: string, title: string): boolean {
   const ch = code[0]!;
@@ -46,13 +55,20 @@ export function phraseOf(title: string): string | null {
   t = t.replace(/\[[^\]]*\]|\([^)]*\)/g, ' ');
   t = t.replace(/,\s*(?:initial|subsequent) encounter\b.*$/, '');
   t = t.replace(/,\s*site not specified\b|,?\s*not specified as [a-z ]+$/g, '');
-  for (let k = 0; k < 3; k++) t = t.replace(/,\s*unspecified\b[^,]*/, '');
+  for (let k = 0; k < 3; k++) {
+    const cut = /,\s*unspecified\b[^,]*/.exec(t);
+    if (!cut) break;
+    // ", unspecified with intoxication delirium" qualifies the code: the bare head is not this code.
+    if (/\bwith(?:out)?\b/.test(cut[0])) return null;
+    t = t.slice(0, cut.index) + t.slice(cut.index + cut[0].length);
+  }
   t = t.replace(/^unspecified\s+/, '').replace(/\s+/g, ' ').trim();
   if (t === '' || /[,;:]/.test(t) || /\bunspecified\b/.test(t)) return null;
   // "with"/"without" clauses would swallow the words written around a diagnosis ("acute cystitis
   // *without hematuria*" is a cystitis and a denied hematuria); the hand-written list names the few
   // such terms people write ("migraine without aura").
   if (t.split(' ').length > 7 || /\bwith(?:out)?\b/.test(t)) return null;
+  if (NOT_A_PHRASE.has(t) || /\buse$/.test(t)) return null;
   return t;
 }
 

@@ -42,6 +42,8 @@ describe('build-condition-vocab', () => {
     expect(phraseOf('Urinary tract infection, site not specified')).toBe('urinary tract infection');
     expect(phraseOf('Other acute sinusitis')).toBeNull();
     expect(phraseOf('Acute cystitis without hematuria')).toBeNull();
+    expect(phraseOf('Alcohol use, unspecified with intoxication delirium')).toBeNull();
+    expect(phraseOf('Illness, unspecified')).toBeNull();
     expect(phraseOf('Sprain of unspecified ligament of unspecified ankle, initial encounter')).toBeNull();
   });
 
