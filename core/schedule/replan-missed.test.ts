@@ -147,7 +147,7 @@ describe('replanMissed properties', () => {
         const skipped = outcomes.filter((o) => o.state === 'skipped').length;
         expect(taken.length + skipped + r.doses.length + r.dropped.length).toBe(planned.length);
         expect(r.adherenceAlert).toBe(r.dropped.length > 0);
-      }), { numRuns: 300, seed: 8 });
+      }), { numRuns: 200, seed: 8 });
   });
 
   it('an adherent patient is never moved, in any zone, across DST', () => {
@@ -157,6 +157,6 @@ describe('replanMissed properties', () => {
         const outcomes = planned.slice(0, nowIdx + 1).map((t, index) => ({ index, state: 'taken' as const, at: t }));
         const r = replanMissed(input(plan, planned, outcomes, planned[nowIdx]! + 1));
         expect(r.doses.map((d) => d.at)).toEqual(planned.slice(nowIdx + 1));
-      }), { numRuns: 300, seed: 9 });
+      }), { numRuns: 200, seed: 9 });
   });
 });
