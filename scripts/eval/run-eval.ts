@@ -58,6 +58,9 @@ export function scoreCase(c: GoldCase, x: Extraction, buckets: Bucket[]): void {
     const r = pair(e.medications, x.medications, sameMed);
     each((b) => addT(b, 'medication.name', { tp: r.pairs.length, fp: r.predOnly.length, fn: r.goldOnly.length }));
     for (const f of DOSAGE_FIELDS) {
+      // A field no gold medication of the snippet annotates is not scored, not even on extra drugs
+      // (those already count against the name).
+      if (e.medications.length > 0 && !e.medications.some((g) => f in g)) continue;
       const t = tally();
       for (const [g, p] of r.pairs) if (f in g) addTally(t, scoreField(g[f], p[f]));
       for (const g of r.goldOnly) if (f in g) addTally(t, scoreField(g[f], undefined));
