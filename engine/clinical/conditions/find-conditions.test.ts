@@ -38,6 +38,8 @@ describe('laterality', () => {
     expect(dx('R ankle sprain')).toEqual(['S93.401A present']);
     expect(dx('Left wrist sprain.')).toEqual(['S63.502A present']);
     expect(dx('Right knee pain.')).toEqual(['M25.561 present']);
+    expect(dx('Fracture of the left wrist.')).toEqual(['S62.102A present']);
+    expect(dx('Sprain of the right knee.')).toEqual(['S83.91XA present']);
   });
 
   it('codes post-procedure states with their side and keeps the old injury historical', () => {

@@ -60,10 +60,12 @@ const LINKS = new Set(['of', 'in', 'on', 'to', 'the', 'involving', 'affecting', 
 
 /**
  * The side a condition mention names, from up to three words before it ("left otitis media",
- * "right ear otitis media", "R ankle sprain") or a short phrase after it ("otitis media of the left
- * ear", "fracture, right"), within its clause.
+ * "right ear otitis media", "R ankle sprain"), inside it ("fracture of the left wrist") or a short
+ * phrase after it ("otitis media of the left ear", "fracture, right"), within its clause.
  */
 export function sideOf(tokens: Token[], first: number, last: number): 'left' | 'right' | 'bilateral' | null {
+  // Inside the mention: the trie steps over a side word within a phrase ("fracture of the left wrist").
+  for (let k = first + 1; k < last - 1; k++) { const s = SIDES[tokens[k]!.norm]; if (s) return s; }
   for (let k = first - 1; k >= Math.max(0, first - 3); k--) {
     const t = tokens[k]!;
     if (t.kind === PUNCT) break;

@@ -26,6 +26,9 @@ export interface PhraseMatch<T> {
   end: number;
 }
 
+/** Side words a phrase may hold without naming them ("fracture of the left wrist"). */
+const SIDE_WORDS = new Set(['left', 'right', 'bilateral']);
+
 export class PhraseTrie<T> {
   private readonly root: Node<T> = { next: null, entries: null };
   size = 0;
@@ -76,11 +79,15 @@ export class PhraseTrie<T> {
   private walk(text: string, tokens: Token[], singulars: Array<string | undefined>, first: number, j: number, node: Node<T>,
     best: PhraseMatch<T> | null): PhraseMatch<T> | null {
     if (j >= tokens.length || !node.next) return best;
-    const exact = node.next.get(tokens[j]!.norm);
+    const norm = tokens[j]!.norm;
+    const exact = node.next.get(norm);
     const sing = singulars[j];
     const singular = sing === undefined ? undefined : node.next.get(sing);
     if (exact) best = this.follow(text, tokens, singulars, first, j, exact, best);
     if (singular) best = this.follow(text, tokens, singulars, first, j, singular, best);
+    // A side written inside a phrase ("fracture of the left wrist" for "fracture of the wrist"):
+    // skipped here, read by the caller's laterality.
+    if (!exact && j > first && SIDE_WORDS.has(norm)) best = this.walk(text, tokens, singulars, first, j + 1, node, best);
     return best;
   }
 
