@@ -47,7 +47,9 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
 
   const tokens = withVerifyCache(await createTokenService({ store, config }));
   const operator = await ensureOperator({ store, config, log });
-  const events = createEventPublisher(bus.js, log);
+  const events = createEventPublisher(bus.js, log, { outbox: store.outbox });
+  // Events a crash left in the outbox (committed, not yet published) go out now.
+  await events.drainOutbox().catch((e: unknown) => log.warn({ err: { type: (e as Error)?.name } }, 'outbox not drained at start; the sweep retries'));
   const metrics = createMetrics(async (set) => {
     for (const s of [STREAMS.items, STREAMS.events, STREAMS.deliveries]) {
       const info = await bus.jsm.consumers.info(s.name, s.consumer).catch(() => null);
@@ -82,6 +84,7 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
         server.close(() => r());
         server.closeAllConnections?.();
       });
+      await events.close();
       await bus.close();
       await store.close();
     },

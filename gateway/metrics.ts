@@ -11,6 +11,8 @@ export interface GatewayMetrics {
   jetstreamPending: Gauge<'stream' | 'consumer'>;
   /** Credential lockouts imposed, by door (login, client) and scope (ip, account). */
   authLockouts: Counter<'kind' | 'scope'>;
+  /** Where a synchronous prescription request spends its time: auth, body, engine, store, event. */
+  requestStages: Histogram<'stage'>;
 }
 
 export function createMetrics(collectPending: (set: (stream: string, consumer: string, pending: number) => void) => Promise<void>): GatewayMetrics {
@@ -45,5 +47,12 @@ export function createMetrics(collectPending: (set: (stream: string, consumer: s
     labelNames: ['kind', 'scope'] as const,
     registers: [registry],
   });
-  return { registry, httpDuration, extractionLatency, jetstreamPending, authLockouts };
+  const requestStages = new Histogram({
+    name: 'wardclerk_request_stage_seconds',
+    help: 'Time per stage of POST /api/v1/prescriptions: auth, body (read + parse), engine (extraction over NATS), store (durable commit), event (publish)',
+    labelNames: ['stage'] as const,
+    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2],
+    registers: [registry],
+  });
+  return { registry, httpDuration, extractionLatency, jetstreamPending, authLockouts, requestStages };
 }

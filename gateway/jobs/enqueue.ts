@@ -10,7 +10,7 @@ import { encodeJson } from '../../core/bus.js';
 import { MAX_CHUNK_ITEMS, itemSubject, type ItemMessage } from '../../core/contracts.js';
 
 /** Items per work message (≤ MAX_CHUNK_ITEMS): small enough that 8 workers keep the engine busy. */
-export const CHUNK_ITEMS = Math.min(25, MAX_CHUNK_ITEMS);
+export const CHUNK_ITEMS = Math.min(50, MAX_CHUNK_ITEMS);
 /** Note text per work message, in characters. */
 export const CHUNK_TEXT_CHARS = 256 * 1024;
 

@@ -10,6 +10,7 @@ import { tenantOf } from '../http/tenant.js';
 import { readPrescriptionRequest } from './intake.js';
 import { ListQuerySchema, PrescriptionInputSchema, PrescriptionViewSchema } from './schemas.js';
 import { submitPrescription, type SubmitInput } from './submit.js';
+import { timedMiddleware } from './stage-timing.js';
 import { toView } from './view.js';
 
 const intake: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -48,7 +49,7 @@ export function registerPrescriptionRoutes(app: OpenAPIHono<AppEnv>, deps: Gatew
       ...errorResponses(400, 401, 403, 413, 415, 503),
     },
   });
-  app.post('/api/v1/prescriptions', auth, requireClient('prescriptions:write'), intake, async (c) => {
+  app.post('/api/v1/prescriptions', timedMiddleware(deps.metrics, 'auth', auth), requireClient('prescriptions:write'), timedMiddleware(deps.metrics, 'body', intake), async (c) => {
     const record = await submitPrescription(deps, tenantOf(c), c.get('input') as SubmitInput);
     return ok(c, toView(record), 201);
   });

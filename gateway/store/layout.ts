@@ -68,6 +68,8 @@ export class Layout {
   readonly tenants: Table;
   /** client id → sealed ClientRecord (global: a token request knows only the client id) */
   readonly clients: Table;
+  /** event id → sealed WardEvent committed with its change, not yet published (ids only) */
+  readonly outbox: Table;
 
   constructor(db: RootDb) {
     this.#db = db;
@@ -76,6 +78,7 @@ export class Layout {
     this.signingKeys = this.#table(['sys', 'signing-keys']);
     this.tenants = this.#table(['tenants']);
     this.clients = this.#table(['clients']);
+    this.outbox = this.#table(['outbox']);
   }
 
   #table(path: string[]): Table {

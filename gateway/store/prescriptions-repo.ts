@@ -38,10 +38,14 @@ export class PrescriptionsRepo {
     return tables && keys ? { tables, keys } : null;
   }
 
-  /** Stores a prescription durably (group-committed synced batch); NOT_FOUND for an unknown tenant. */
-  async create(tenantId: string, input: PrescriptionInput): Promise<PrescriptionRecord> {
+  /**
+   * Stores a prescription durably (group-committed synced batch); NOT_FOUND for an unknown tenant.
+   * `alsoWrite(record)` gives operations that join the same atomic batch (e.g. the outbox entry
+   * of the event announcing the new record).
+   */
+  async create(tenantId: string, input: PrescriptionInput, alsoWrite?: (record: PrescriptionRecord) => RawOp[]): Promise<PrescriptionRecord> {
     const { record, ops } = await this.prepare(tenantId, input);
-    await this.#ctx.writer.write(ops);
+    await this.#ctx.writer.write(alsoWrite ? [...ops, ...alsoWrite(record)] : ops);
     return record;
   }
 

@@ -12,6 +12,7 @@ import { JobsRepo } from './jobs-repo.js';
 import { KeyedLock } from './keyed-lock.js';
 import { Keyring } from './keyring.js';
 import { Layout, type RootDb } from './layout.js';
+import { OutboxRepo } from './outbox-repo.js';
 import { PrescriptionsRepo } from './prescriptions-repo.js';
 import type { StoreContext } from './store-context.js';
 import { SystemRepo } from './system-repo.js';
@@ -36,6 +37,7 @@ export class Store implements AsyncDisposable {
   readonly jobs: JobsRepo;
   readonly webhooks: WebhooksRepo;
   readonly webhookDeliveries: WebhookDeliveriesRepo;
+  readonly outbox: OutboxRepo;
   readonly #db: RootDb;
   readonly #writer: GroupCommitWriter;
   #closing: Promise<void> | null = null;
@@ -51,6 +53,7 @@ export class Store implements AsyncDisposable {
     this.jobs = new JobsRepo(ctx, this.prescriptions);
     this.webhooks = new WebhooksRepo(ctx);
     this.webhookDeliveries = new WebhookDeliveriesRepo(ctx, this.webhooks);
+    this.outbox = new OutboxRepo(ctx, db);
   }
 
   /** Group-commit counters: synced `db.batch` calls vs writes they carried. */

@@ -5,16 +5,10 @@
  * appliance (gateway, engine, worker and nats-server as child processes). Also checks that every
  * item was stored exactly once (the job's prescription list holds 1,000 distinct items).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { deriveKey, initCrypto } from '../../core/crypto.js';
-import { loadOrCreateMasterKey } from '../../core/master-key.js';
 import { credentialsDirOf } from '../../core/nats-credentials.js';
 import { call, createTenantClient, operatorToken } from '../../test/api-client.js';
-import { startNatsServer } from '../../test/nats-server.js';
-import { startRole, type RoleProcess } from '../../test/role-process.js';
+import { startProcessAppliance } from '../../test/appliance-processes.js';
 import { cpuDelta, cpuSnapshot } from './process-cpu.js';
 
 const JOBS = 5;
@@ -46,19 +40,10 @@ async function countJobPrescriptions(gw: string, token: string, jobId: string): 
 
 export async function benchBatch(options: { syncSeconds?: number } = {}): Promise<Record<string, unknown>> {
   const syncSeconds = options.syncSeconds ?? 5;
-  await initCrypto();
-  const dataDir = await mkdtemp(join(tmpdir(), 'wardclerk-bench-batch-'));
-  const key = await loadOrCreateMasterKey(join(dataDir, 'master.key'));
-  const nats = await startNatsServer({ cipherKeyHex: Buffer.from(deriveKey(key, 1, 'natsjs__')).toString('hex'), credentialsDir: credentialsDirOf(dataDir) });
-  const password = 'bench-admin-password-123';
-  const env = { NATS_URL: nats.url, WARDCLERK_DATA_DIR: dataDir, WARDCLERK_PORT: '0', WARDCLERK_HOST: '127.0.0.1', WARDCLERK_ADMIN_PASSWORD: password, WARDCLERK_LOG_LEVEL: 'warn' };
-  const roles: RoleProcess[] = [];
+  const app = await startProcessAppliance();
   try {
-    roles.push(await startRole('gateway', env));
-    roles.push(await startRole('engine', env));
-    roles.push(await startRole('worker', env));
-    const gw = roles[0]!.url!;
-    const t = await createTenantClient(gw, await operatorToken(gw, password), 'Bench Hospital');
+    const gw = app.url;
+    const t = await createTenantClient(gw, await operatorToken(gw, app.adminPassword), 'Bench Hospital');
     // Warm up both paths (JIT, keys, connections) with a small batch.
     const warm = await call(`${gw}/api/v1/prescriptions/batch`, { method: 'POST', token: t.token, json: { items: Array.from({ length: 50 }, (_, i) => ({ text: itemText(99, i) })) } });
     for (;;) {
@@ -67,7 +52,8 @@ export async function benchBatch(options: { syncSeconds?: number } = {}): Promis
       await new Promise((r) => setTimeout(r, 50));
     }
 
-    const pids = { gateway: roles[0]!.pid, engine: roles[1]!.pid, worker: roles[2]!.pid, nats_server: nats.pid, bench: process.pid };
+    const p = app.pids();
+    const pids = { gateway: p.gateway, engine: p.engine, worker: p.worker, nats_server: p.nats, bench: process.pid };
     const before = cpuSnapshot(pids);
     const started = performance.now();
     const jobs: string[] = [];
@@ -84,7 +70,7 @@ export async function benchBatch(options: { syncSeconds?: number } = {}): Promis
       const id = jobs.find((j) => !finished.has(j))!;
       const v = await call(`${gw}/api/v1/jobs/${id}`, { token: t.token });
       if (v.body.data.status === 'completed' || v.body.data.status === 'failed') finished.set(id, { completed: v.body.data.completed, failed: v.body.data.failed });
-      else await new Promise((r) => setTimeout(r, 25));
+      else await new Promise((r) => setTimeout(r, 100));
     }
     const elapsedS = (performance.now() - started) / 1000;
     const used = cpuDelta(before, cpuSnapshot(pids));
@@ -119,8 +105,6 @@ export async function benchBatch(options: { syncSeconds?: number } = {}): Promis
       target: { batch_items_per_s_at_least: 1000 },
     };
   } finally {
-    for (const r of roles.reverse()) await r.stop();
-    await nats.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await app.close();
   }
 }

@@ -10,6 +10,7 @@ const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = {
   llama: async () => (await import('./llama.js')).benchLlama(['../shared/models/stories260K', '../shared/models/llama-2-tiny-random', process.env.WARDCLERK_MODELS_DIR ?? 'models']),
   engine_rpc: async () => (await import('./engine-rpc.js')).benchEngineRpc(),
   batch: async () => (await import('./batch.js')).benchBatch(),
+  latency: async () => (await import('./latency.js')).benchLatency(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,0 +1,48 @@
+/**
+ * The event outbox: an event is written in the same synced batch as the change it announces (a
+ * prescription), so the request can answer once that one write is durable, and the event is
+ * published to JetStream afterwards. An entry is removed once JetStream has stored its event; an
+ * entry left by a crash is published at the next start (the event id is the `Nats-Msg-Id`, and
+ * consumers key their work by event id, so a second publish is harmless). Events hold ids only;
+ * they are sealed with the system key like any other value.
+ */
+import { WardEventSchema, type WardEvent } from '../../core/contracts.js';
+import type { RawOp } from './group-commit.js';
+import type { RootDb, Table } from './layout.js';
+import type { StoreContext } from './store-context.js';
+
+export class OutboxRepo {
+  readonly #ctx: StoreContext;
+  readonly #db: RootDb;
+  readonly #table: Table;
+
+  constructor(ctx: StoreContext, db: RootDb) {
+    this.#ctx = ctx;
+    this.#db = db;
+    this.#table = ctx.layout.outbox;
+  }
+
+  /** The operation recording `event` in the outbox, to commit together with its change. */
+  op(event: WardEvent): RawOp {
+    return this.#ctx.vault.put(this.#table, event.id, event, { kind: 'system' });
+  }
+
+  /** Events still waiting to be published (oldest key first), at most `limit`. */
+  async pending(limit = 1000): Promise<WardEvent[]> {
+    const out: WardEvent[] = [];
+    for await (const [key, bytes] of this.#table.sub.iterator({ limit })) {
+      const ev = await this.#ctx.vault.decode(this.#table.fullKey(key), bytes, null, WardEventSchema);
+      if (ev) out.push(ev);
+    }
+    return out;
+  }
+
+  /**
+   * Removes published events. Not synced: losing a removal to a power cut only means the event is
+   * published once more at the next start, and the next synced write persists it anyway.
+   */
+  async remove(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#db.batch(ids.map((id) => ({ type: 'del' as const, key: this.#table.fullKey(id) })), { sync: false });
+  }
+}
