@@ -30,18 +30,20 @@ const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/;
  * malformed name; the name itself is not PHI but is kept out of the message anyway (details only).
  */
 export function assertTimeZone(zone: unknown): string {
-  if (typeof zone !== 'string' || zone.length > 64 || !ZONE_NAME.test(zone) || !IANAZone.isValidZone(zone)) {
-    throw new WardClerkError('INVALID_TIME_ZONE', 'unknown or invalid IANA time zone', {
-      details: { zone: typeof zone === 'string' ? zone.slice(0, 64) : typeof zone },
-    });
-  }
+  if (typeof zone !== 'string') throw invalidZone(typeof zone);
+  zoneEntry(zone);
   return zone;
+}
+
+function invalidZone(detail: string): WardClerkError {
+  return new WardClerkError('INVALID_TIME_ZONE', 'unknown or invalid IANA time zone', { details: { zone: detail.slice(0, 64) } });
 }
 
 function zoneEntry(zone: string): { zone: IANAZone; days: Map<number, DayOffsets> } {
   let e = zones.get(zone);
   if (!e) {
-    assertTimeZone(zone);
+    // isValidZone builds an Intl formatter (about a millisecond): checked once per zone, then cached.
+    if (zone.length > 64 || !ZONE_NAME.test(zone) || !IANAZone.isValidZone(zone)) throw invalidZone(zone);
     e = { zone: IANAZone.create(zone), days: new Map() };
     zones.set(zone, e);
   }
