@@ -95,7 +95,9 @@ function addTerm(vocab: DrugVocab, term: string, entry: DrugEntry, curated = fal
   if (vocab.terms.has(key)) return;
   vocab.terms.set(key, entry);
   // A short brand or one that is an English word needs a strength or dose form beside it.
-  if (marked || (curated && /^[a-z]+$/.test(key) && (key.length < 5 || everydayWords().has(key)))) vocab.strict.add(key);
+  // An abbreviation written in capitals in the curated file ("ORS", "HCQS", "GTN") is not a word and stays plain.
+  const abbreviation = /^[A-Z]{3,}$/.test(term.trim());
+  if (marked || (curated && /^[a-z]+$/.test(key) && ((key.length < 5 && !abbreviation) || everydayWords().has(key)))) vocab.strict.add(key);
 }
 
 /**
