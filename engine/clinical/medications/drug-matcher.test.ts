@@ -54,4 +54,7 @@ describe('DrugMatcher precision with the large vocabulary', () => {
     expect(matcher.findAll('Metf ormin 500 mg')).toMatchObject([{ start: 0, end: 10, kind: 'ocr', entry: { name: 'metformin' } }]);
     expect(names('met formin')).toEqual([]);
   });
+  it('passes over a word far longer than any name (a 200,000-letter word once held the engine for hours)', () => {
+    expect(matcher.findAll(`${'a'.repeat(200_000)} metformin ${'rnetforrnin'.repeat(20_000)}`)).toMatchObject([{ kind: 'exact', entry: { name: 'metformin' } }]);
+  });
 });

@@ -71,6 +71,8 @@ export class DrugMatcher {
   private readonly root: Node = { next: new Map(), entry: null, strict: false };
   /** Single-word names of 6+ letters, for fuzzy lookups. */
   private readonly single = new Map<string, DrugEntry>();
+  /** Length of the longest of them: a longer word (past one insertion) is never one edit away. */
+  private longestSingle = 0;
   /** Fuzzy/OCR outcomes per word: note vocabulary repeats, so each word is corrected once. */
   private readonly memo = new Map<string, { entry: DrugEntry; kind: 'ocr' | 'fuzzy' } | null>();
 
@@ -101,6 +103,7 @@ export class DrugMatcher {
       const fuzzyTarget = !strict && !entry.source?.startsWith('drugbank:') && !this.everyday.has(words[0]!);
       if (fuzzyTarget && words.length === 1 && /^[a-z]+$/.test(words[0]!) && words[0]!.length >= MIN_FUZZY) this.single.set(words[0]!, entry);
     }
+    for (const w of this.single.keys()) this.longestSingle = Math.max(this.longestSingle, w.length);
   }
 
   /** All drug mentions in `text`, left to right, non-overlapping, longest first at each position. */
@@ -178,6 +181,9 @@ export class DrugMatcher {
    */
   private fuzzy(w: string, sameFirst: boolean): DrugEntry | null {
     const n = w.length;
+    // Candidates cost O(n) each and there are ~55n of them: a 100,000-letter "word" (fuzzing found
+    // one) would hold the engine for hours. No name is within one edit of a word this long.
+    if (n > this.longestSingle + 1) return null;
     const hit = (c: string): DrugEntry | null => (sameFirst && c[0] !== w[0] ? null : this.single.get(c) ?? null);
     for (let i = 0; i < n; i++) { const e = hit(w.slice(0, i) + w.slice(i + 1)); if (e) return e; }
     for (let i = 0; i + 1 < n; i++) { const e = hit(w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2)); if (e) return e; }
