@@ -27,6 +27,17 @@ describe('ICD-10-CM breadth', () => {
   });
 });
 
+describe('precision on ordinary prose', () => {
+  it('reports no condition from the generated ICD-10-CM phrases in everyday clinical prose', () => {
+    const notes = [
+      'She was walking her dog in the park when she slipped on wet leaves and fell onto her outstretched hand. Lives with her husband, works as a teacher, drinks a glass of wine at the weekend. Plan: cast, elevation, fracture clinic in one week. Safety net advice given.',
+      'Feels tired at work. Diet includes bread, rice, milk and fruit. Exercise twice a week. Appetite normal. Bowels regular. Urine normal. Total time spent 20 minutes. Discussed risks and benefits. Interpreter present. Lives alone, independent with activities of daily living.',
+      'Alert and oriented, well perfused, no distress. Heart sounds normal, chest clear, abdomen soft and non-tender, calves soft. Mood and affect appropriate. Left the ward at 16:00 with his daughter. History of present illness as above. Allergy clinic letter filed.',
+    ];
+    for (const n of notes) expect(dx(n), n.slice(0, 30)).toEqual([]);
+  });
+});
+
 describe('laterality', () => {
   it('chooses the side-specific code when the text names the side, before or after', () => {
     expect(dx('Left otitis media.')).toEqual(['H66.92 present']);
