@@ -155,8 +155,18 @@ function find(text: string, vocab: DrugVocab, matcher: DrugMatcher): Medication[
 const BARE_STRENGTH = /^[ \t]*-?[ \t]*(\d{1,4}(?:\.\d{1,3})?)(?![\d.\/%-]|,\d|\s?-\s?\d|\s?x\s?\d|[a-z])/i;
 const AFTER_BARE = /^\s*(?:[\d½¼¾](?:\.\d+)?\s?-\s?[\d½¼¾](?:\.\d+)?\s?-|$|[,;(]|(?:tab|cap|od|bd|tds|qds|hs|sos|bid|tid|qid|qd|daily|once|twice|at|in|after|before|with|x|for|morning|night|stat|prn|tabs?|caps?|tablets?|capsules?|po|orally)(?![a-z]))/i;
 
+/** "Co-codamol 30/500": the strengths of a combination's ingredients, in mg, written bare. */
+const BARE_COMBO = /^[ \t]*(\d{1,4}(?:\.\d{1,3})?)\/(\d{1,4}(?:\.\d{1,3})?)(?![\d.\/%]|\s?(?:mg|mcg|g|ml|units?|%))/i;
+
 function bareStrength(text: string, from: number, limit: number, name: string): { value: string; span: Span } | null {
   if (/insulin/.test(name)) return null;
+  if (/-| \/ /.test(name)) {
+    const c = BARE_COMBO.exec(text.slice(from, Math.min(limit, from + 24)));
+    if (c) {
+      const start = from + c[0].length - c[1]!.length - c[2]!.length - 1;
+      return { value: `${Number(c[1])}-${Number(c[2])} mg`, span: { start, end: from + c[0].length } };
+    }
+  }
   const m = BARE_STRENGTH.exec(text.slice(from, Math.min(limit, from + 24)));
   if (!m) return null;
   const after = text.slice(from + m[0].length, Math.min(limit, from + m[0].length + 16));
@@ -245,8 +255,11 @@ function statusOf(near: string, header: string, after: string): MedStatus | null
 /** Status words right after the name: "warfarin held for surgery", "Claritin in the past", "metformin was stopped". */
 const AFTER_STATUS = /^[\s,]*(?:(?:was|is|has been|have been|being|now)\s+)?(held|on hold|stopped|discontinued|d\/c'?d|in the past|previously|failed|not tolerated|withheld|paused)(?![a-z])/i;
 
+/** A status tag later on the line: "b.d. - withheld until review", "o.n. (continue)", "… – STOPPED". */
+const TAGGED_STATUS = /(?:^|\s)(?:[-–—(]|\[)\s*(held|withheld|on hold|suspended|paused|stopped|stop|discontinued|d\/c'?d|ceased|continued?|unchanged|new|started|start|changed|increased|decreased|reduced|dose (?:changed|increased|reduced))(?![a-z])/i;
+
 function statusAfter(after: string): MedStatus | null {
-  const m = AFTER_STATUS.exec(after);
+  const m = AFTER_STATUS.exec(after) ?? TAGGED_STATUS.exec(after.length > 160 ? after.slice(0, 160) : after);
   return m ? statusIn(m[1]!) : null;
 }
 
