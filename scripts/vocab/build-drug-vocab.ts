@@ -72,7 +72,8 @@ placebo contrast dye barium gadolinium iodinated food diet fluid fluids prothrom
 haptoglobin ceruloplasmin myoglobin procalcitonin lipoprotein apolipoprotein globulin immunoglobulins urobilinogen nitrite
 leukocyte hematocrit platelet platelets reticulocyte elastase calprotectin homocysteine folate cobalamin kinase dehydrogenase
 phosphatase transaminase peptide enzyme enzymes hemin bilirubin bicarbonate oxalate phosphate sulfate sulphate nitrate nitrates
-carbonate acetate fiber fibre bran yeast probiotic probiotics honey cocoa coffee tea`.split(/\s+/).filter(Boolean));
+carbonate acetate fiber fibre bran yeast probiotic probiotics honey cocoa coffee tea thyroid methicillin tuberculin
+tyrosinase liver pancreas placenta`.split(/\s+/).filter(Boolean));
 
 /** Words that make a multi-word synonym a chemical or descriptive name, not something a clinician writes. */
 const CHEMICAL_WORD = /^(?:acid|ester|esters|salt|anhydrous|monohydrate|dihydrate|hydrate|derivative|analog|analogue|complex|conjugate|compound|monomethyl|dimethyl|methyl|ethyl|propyl|butyl|phenyl|benzyl|hydroxy|amino|chloro|fluoro|bromo|oxo|dioxo|recombinant|protein|peptide|fragment|moiety|fusion|variant|human|bovine|porcine|murine|chimeric|humanized|radiolabeled|labeled|isomer|racemic|enantiomer|free|base)$/;

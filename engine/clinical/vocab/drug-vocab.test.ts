@@ -65,7 +65,7 @@ describe('bundled vocabulary breadth and sources', () => {
   it('marks short or everyday-word brands strict and keeps research codes, IUPAC names and lab analytes out', () => {
     expect(v.strict.has('pan')).toBe(true);
     expect(v.strict.has('dolo')).toBe(true);
-    for (const t of ['opc-14597', 'opc 14597', 'potassium', 'glucose', 'lactate', 'oxygen', 'water', 'abate', 'today']) expect(v.terms.has(t), t).toBe(false);
+    for (const t of ['opc-14597', 'opc 14597', 'potassium', 'glucose', 'lactate', 'oxygen', 'water', 'abate', 'today', 'thyroid', 'tuberculin']) expect(v.terms.has(t), t).toBe(false);
     for (const [term, entry] of v.terms) {
       if (entry.source === 'curated') continue;
       expect(term, `${term} (${entry.source})`).not.toMatch(/[()[\],]/);
