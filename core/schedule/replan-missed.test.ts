@@ -89,9 +89,19 @@ describe('replanMissed', () => {
 
   it('keeps a dose being delivered (due) where it is and counts it', () => {
     const { plan, planned } = course(BID_7D, at('2026-03-06T08:00'));
-    const r = replanMissed(input(plan, planned, [{ index: 0, state: 'due', at: planned[0]! }], planned[0]! + 10 * 60_000));
-    expect(r.doses[0]).toMatchObject({ index: 1, at: planned[1] });
-    expect(r.doses).toHaveLength(13);
+    for (const now of [planned[0]!, planned[0]! + 10 * 60_000]) {
+      const r = replanMissed(input(plan, planned, [{ index: 0, state: 'due', at: planned[0]! }], now));
+      expect(r.doses[0]).toMatchObject({ index: 1, at: planned[1], reasons: [] });
+      expect(r.doses).toHaveLength(13);
+    }
+  });
+
+  it('a dose taken a little early keeps its own slot: the next dose is not pushed', () => {
+    const { plan, planned } = course(BID_7D, at('2026-03-06T08:00'));
+    const early = planned[1]! - 10 * 60_000;
+    const outcomes: DoseOutcome[] = [{ index: 0, state: 'taken', at: planned[0]! }, { index: 1, state: 'taken', at: early }];
+    const r = replanMissed(input(plan, planned, outcomes, early + 60_000));
+    expect(r.doses.map((d) => d.at)).toEqual(planned.slice(2));
   });
 });
 

@@ -69,6 +69,18 @@ function check(cap: DoseCap, prior: readonly number[], t: number, zone: string, 
   return Math.max(next, t + 1);
 }
 
+/** The pattern slot nearest to instant `t` (the earlier one on a tie), or null when there is none. */
+function heldSlot(pattern: ReplanInput['pattern'], t: number): number | null {
+  for (const back of [DAY_MS, 8 * DAY_MS, 32 * DAY_MS, 400 * DAY_MS]) {
+    let before: number | null = null; let after: number | null = null;
+    for (const s of pattern(t - back)) { if (s <= t) before = s; else { after = s; break; } }
+    if (before === null && back < 400 * DAY_MS) continue;
+    if (before === null || after === null) return before ?? after;
+    return t - before <= after - t ? before : after;
+  }
+  return null;
+}
+
 /** Re-plans the rest of a course; see the module comment for the rules. */
 export function replanMissed(input: ReplanInput): ReplanResult {
   const { planned, now, zone } = input;
@@ -93,7 +105,9 @@ export function replanMissed(input: ReplanInput): ReplanResult {
   }
 
   const minGap = Math.max(input.minIntervalMs, 1);
-  const slots = input.pattern(now)[Symbol.iterator]();
+  // The last dose taken (or due) holds the slot nearest to it, early or late; the rest follow it.
+  const held = prior.length > 0 ? heldSlot(input.pattern, prior[prior.length - 1]!) : null;
+  const slots = input.pattern(held === null ? now : Math.max(now, held + 1))[Symbol.iterator]();
   let prev = -Infinity;
   for (let k = 0; k < open.length; k++) {
     const i = open[k]!;
