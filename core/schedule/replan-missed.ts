@@ -4,8 +4,10 @@
  *
  * Medication: every dose not yet taken or skipped (missed ones included) is laid out again, in
  * order, on the series' own slots from `now` on ("a missed dose shifts the following doses so the
- * course still completes"); a skipped dose is a patient's decision and is not made up. Each dose
- * then moves later only as far as the safety bounds require:
+ * course still completes"); a skipped dose is a patient's decision and is not made up. The last
+ * dose taken (or due) holds the slot nearest to it, so a dose taken 10 minutes early does not
+ * push the next one, and one taken closer to the next slot than to its own takes that slot's
+ * place. Each dose then moves later only as far as the safety bounds require:
  * - at least `minIntervalMs` after the previous dose (taken, due or re-planned), so never two at once;
  * - no cap exceeded in any window ending at it (the plan's frequency, `maxDosePerPeriod`);
  * - no later than the course's planned end + `maxExtensionMs`: past that, it and every later dose
