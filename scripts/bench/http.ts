@@ -1,21 +1,15 @@
 /**
  * Sync POST /api/v1/prescriptions at 64 connections through the full path (auth, NATS, engine,
  * encrypted durable write, event) against a bare Hono route parsing the same JSON body, measured
- * in the same run on the same machine. The appliance roles run as child processes; autocannon
- * drives the load from this process.
+ * in the same run on the same machine. The whole appliance runs as child processes (with its NATS
+ * credentials); autocannon drives the load from this process.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { once } from 'node:events';
 import autocannon from 'autocannon';
-import { deriveKey, initCrypto } from '../../core/crypto.js';
-import { loadOrCreateMasterKey } from '../../core/master-key.js';
 import { credentialsDirOf } from '../../core/nats-credentials.js';
 import { createTenantClient, operatorToken } from '../../test/api-client.js';
-import { startNatsServer } from '../../test/nats-server.js';
-import { startRole, type RoleProcess } from '../../test/role-process.js';
+import { startProcessAppliance } from '../../test/appliance-processes.js';
 import { cpuDelta, cpuSnapshot } from './process-cpu.js';
 
 const BODY = JSON.stringify({
@@ -40,26 +34,19 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
 
 export async function benchHttp(options: { seconds?: number } = {}): Promise<Record<string, unknown>> {
   const seconds = options.seconds ?? 10;
-  await initCrypto();
-  const dataDir = await mkdtemp(join(tmpdir(), 'wardclerk-bench-'));
-  const key = await loadOrCreateMasterKey(join(dataDir, 'master.key'));
-  const nats = await startNatsServer({ cipherKeyHex: Buffer.from(deriveKey(key, 1, 'natsjs__')).toString('hex'), credentialsDir: credentialsDirOf(dataDir) });
-  const password = 'bench-admin-password-123';
-  const env = { NATS_URL: nats.url, WARDCLERK_DATA_DIR: dataDir, WARDCLERK_PORT: '0', WARDCLERK_HOST: '127.0.0.1', WARDCLERK_ADMIN_PASSWORD: password, WARDCLERK_LOG_LEVEL: 'warn' };
-  const roles: RoleProcess[] = [];
+  const app = await startProcessAppliance();
   const bare = spawn(process.execPath, ['bin/run-ts.js', 'scripts/bench/bare-hono.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    roles.push(await startRole('gateway', env));
-    roles.push(await startRole('engine', env));
-    const gw = roles[0]!.url!;
-    const t = await createTenantClient(gw, await operatorToken(gw, password), 'Bench Hospital');
+    const gw = app.url;
+    const t = await createTenantClient(gw, await operatorToken(gw, app.adminPassword), 'Bench Hospital');
     const [portLine] = (await once(bare.stdout!, 'data')) as [Buffer];
     const bareUrl = `http://127.0.0.1:${String(portLine).trim()}/bare`;
 
     await load(bareUrl, {}, 2);
     const baseline = await load(bareUrl, {}, seconds);
     await load(`${gw}/api/v1/prescriptions`, { authorization: `Bearer ${t.token}` }, 3);
-    const pids = { gateway: roles[0]!.pid, engine: roles[1]!.pid, nats_server: nats.pid, load_generator: process.pid };
+    const p = app.pids();
+    const pids = { gateway: p.gateway, engine: p.engine, worker: p.worker, nats_server: p.nats, load_generator: process.pid };
     const before = cpuSnapshot(pids);
     const full = await load(`${gw}/api/v1/prescriptions`, { authorization: `Bearer ${t.token}` }, seconds);
     const used = cpuDelta(before, cpuSnapshot(pids));
@@ -77,8 +64,6 @@ export async function benchHttp(options: { seconds?: number } = {}): Promise<Rec
     };
   } finally {
     bare.kill('SIGTERM');
-    for (const r of roles.reverse()) await r.stop();
-    await nats.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await app.close();
   }
 }
