@@ -11,6 +11,7 @@ const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = {
   engine_rpc: async () => (await import('./engine-rpc.js')).benchEngineRpc(),
   batch: async () => (await import('./batch.js')).benchBatch(),
   latency: async () => (await import('./latency.js')).benchLatency(),
+  schedule: async () => (await import('./schedule-expansion.js')).benchScheduleExpansion(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
