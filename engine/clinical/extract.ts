@@ -85,12 +85,13 @@ function insideCondition(m: Medication, diseases: Extraction['diseases']): boole
 }
 
 /** Sig fields whose text is never a condition of the patient ("(AF)" after food, "OD" once daily). */
-const SIG_FIELDS = ['dose', 'frequency', 'duration', 'route', 'as_needed', 'max_dose', 'dispense_quantity', 'refills'];
+const SIG_FIELDS = ['as_needed_reason', 'dose', 'frequency', 'duration', 'route', 'as_needed', 'max_dose', 'dispense_quantity', 'refills'];
 
 /**
- * A PRN reason ("prn wheezing", "for fever") names what the drug is for if it happens, not a
- * diagnosis: a condition inside one becomes hypothetical. A condition inside another part of a
- * dose instruction ("1-0-1 (AF)" = after food) is no condition at all and is dropped.
+ * A PRN reason ("prn wheezing", "SOS for fever") names what the drug is for if it happens, not a
+ * diagnosis of the patient; a condition inside another part of a dose instruction ("1-0-1 (AF)" =
+ * after food) is no condition at all. Both are dropped (the reason stays on the medication as
+ * `as_needed_reason`).
  */
 function withinSigs(diseases: Extraction['diseases'], meds: Medication[]): Extraction['diseases'] {
   if (diseases.length === 0 || meds.length === 0) return diseases;
@@ -100,7 +101,6 @@ function withinSigs(diseases: Extraction['diseases'], meds: Medication[]): Extra
   for (const d of diseases) {
     const m = meds.find((x) => d.span.start < x.span.end && d.span.end > x.span.start);
     if (!m) { out.push(d); continue; }
-    if (inside(d, m.spans.as_needed_reason)) { out.push(d.assertion === 'present' ? { ...d, assertion: 'hypothetical' } : d); continue; }
     if (SIG_FIELDS.some((k) => inside(d, m.spans[k]))) continue;
     out.push(d);
   }

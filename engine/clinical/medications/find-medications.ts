@@ -213,7 +213,7 @@ const DISTINCT_SALTS: Record<string, RegExp> = {
   bupropion: /(?<![a-z])(hydrobromide)(?![a-z])/i,
 };
 /** Brands that name one salt: Toprol XL is metoprolol succinate, Lopressor metoprolol tartrate. */
-const BRAND_SALTS: Array<[RegExp, string]> = [[/(?<![a-z])toprol(?![a-z])/i, 'succinate'], [/(?<![a-z])(?:lopressor|betaloc)(?![a-z])/i, 'tartrate']];
+const BRAND_SALTS: Array<[RegExp, string]> = [[/(?<![a-z])(?:toprol|met\s?xl|metolar\s?xr|seloken\s?xl)(?![a-z])/i, 'succinate'], [/(?<![a-z])(?:lopressor|betaloc)(?![a-z])/i, 'tartrate']];
 const RELEASE_KIND: Array<[RegExp, string]> = [
   [/(?<![a-z])(?:er|xr|xl|sr|cr|la|extended[- ]release|sustained[- ]release)(?![a-z])/i, 'extended-release'],
   [/(?<![a-z])(?:dr|ec|delayed[- ]release)(?![a-z])/i, 'delayed-release'],

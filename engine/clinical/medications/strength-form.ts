@@ -48,8 +48,8 @@ export function parseStrength(text: string, from: number): Parsed | null {
 
 /** Written forms → canonical form; route the form itself names (null when it names none). */
 const FORMS: Array<[RegExp, string, string | null]> = [
-  [/^(?:ophthalmic|eye)\s(?:drops?|solution|soln|suspension|ointment|gel)/i, 'ophthalmic solution', 'ophthalmic'],
-  [/^(?:otic|ear)\s(?:drops?|solution|suspension)/i, 'otic solution', 'otic'],
+  [/^(?:ophthalmic|eye)\s(?:drops?|solution|soln|suspension|ointment|gel)|^ophthalmic(?=\s|$)/i, 'ophthalmic solution', 'ophthalmic'],
+  [/^(?:otic|ear)\s(?:drops?|solution|suspension)|^otic(?=\s|$)/i, 'otic solution', 'otic'],
   [/^nasal\s(?:spray|drops?|solution)/i, 'nasal spray', 'nasal'],
   [/^(?:metered[- ]dose\s)?inhaler|^mdi|^hfa(?:\s(?:inhaler|aerosol))?|^inhalation\s(?:powder|aerosol|solution)|^diskus|^ellipta|^respimat|^handihaler|^turbuhaler|^evohaler|^accuhaler|^nebuli[sz]er\ssolution|^neb\ssolution/i, 'inhaler', 'inhaled'],
   [/^transdermal\spatch|^patch(?:es)?/i, 'patch', 'transdermal'],

@@ -47,7 +47,7 @@ export const DOSE_UNITS: Record<string, DoseUnit> = {
   g: measure('g', 'g'), gm: measure('g', 'g'), gram: measure('g', 'g'), grams: measure('g', 'g'),
   meq: measure('mEq', 'meq'), mmol: measure('mmol', 'mmol'),
   unit: UNIT, units: UNIT, u: UNIT, iu: UNIT,
-  teaspoon: ML, teaspoons: ML, teaspoonful: ML, teaspoonfuls: ML, tsp: ML, tsps: ML,
+  teaspoon: ML, teaspoons: ML, teaspoonful: ML, teaspoonfuls: ML, tsp: ML, tsps: ML, tsf: ML, tsfs: ML,
   tablespoon: ML, tablespoons: ML, tablespoonful: ML, tbsp: ML, tbsps: ML,
   patch: count('patch', 'patches', 'transdermal'), patches: count('patch', 'patches', 'transdermal'),
   suppository: count('suppository', 'suppositories'), suppositories: count('suppository', 'suppositories'),
@@ -69,7 +69,7 @@ export const DOSE_UNITS: Record<string, DoseUnit> = {
 
 /** Spoon multipliers into mL. */
 export const SPOON_ML: Record<string, number> = {
-  teaspoon: 5, teaspoons: 5, teaspoonful: 5, teaspoonfuls: 5, tsp: 5, tsps: 5,
+  teaspoon: 5, teaspoons: 5, teaspoonful: 5, teaspoonfuls: 5, tsp: 5, tsps: 5, tsf: 5, tsfs: 5,
   tablespoon: 15, tablespoons: 15, tablespoonful: 15, tbsp: 15, tbsps: 15,
 };
 

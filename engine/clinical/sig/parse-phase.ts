@@ -61,7 +61,7 @@ export class Claims {
 }
 
 const DUR_UNITS: Record<string, TimeUnit> = { h: 'h', hr: 'h', hrs: 'h', hour: 'h', hours: 'h', d: 'd', day: 'd', days: 'd',
-  w: 'wk', wk: 'wk', wks: 'wk', week: 'wk', weeks: 'wk', mo: 'mo', mos: 'mo', month: 'mo', months: 'mo',
+  din: 'd', w: 'wk', wk: 'wk', wks: 'wk', week: 'wk', weeks: 'wk', mo: 'mo', mos: 'mo', month: 'mo', months: 'mo',
   y: 'a', yr: 'a', yrs: 'a', year: 'a', years: 'a', night: 'd', nights: 'd' };
 
 /** Maps a written time unit ("hrs", "24 hours", "weeks") to a UCUM unit of time. */

@@ -19,7 +19,7 @@ export const AS_DIRECTED = g(`${L}(?:(?:use|take|apply|inject) )?(?:as directed|
 const PERIOD_UNIT = '(hours?|hrs?|h|days?|d|24\\s?hours|24\\s?hrs?|24\\s?h|weeks?|wks?|wk|months?)';
 export const MAX_DOSE = g(`${L}(?:max(?:imum)?\\.?(?: dose)?|not to exceed|do not exceed|no more than|not more than|nte|up to a max(?:imum)? of|max(?:imum)? of)(?: of)?:?\\s?(${N})\\s?(${DOSE_UNIT_SRC})?(?:\\s?(?:doses|times))?\\s?(?:in|per|/|every|a|each|in any|within)\\s?(?:(\\d+)\\s?)?${PERIOD_UNIT}${R}`);
 
-const DUR_UNIT = '(days?|nights|d|weeks?|wks?|wk|w|months?|mos?|mo|years?|yrs?|hours?|hrs?|h)';
+const DUR_UNIT = '(days?|din|nights|d|weeks?|wks?|wk|w|months?|mos?|mo|years?|yrs?|hours?|hrs?|h)';
 export const DURATION = g(`${L}(?:for|x)\\s?(?:a total of |the next |the following |another |a further |further )?${NR}\\s?(?:more |further |additional )?-?${DUR_UNIT}${R}`);
 export const DURATION_COURSE = g(`${L}${NR}[- ]?(day|week|month)s? (?:course|supply|treatment)${R}`);
 export const DURATION_UK = g(`${L}(?:(for|x)\\s?)?(\\d{1,2})/(7|52|12)${R}`);
