@@ -2,7 +2,8 @@
  * The on-disk model registry: the manifest's entries resolved against the models folder, with the
  * sha256 verified (streamed) before anything is loaded. Never downloads: a missing file is
  * `MODEL_NOT_FOUND` naming the path; a checksum mismatch is `MODEL_CHECKSUM_MISMATCH` naming the
- * path. Files in the folder that the manifest does not name are listed as `available` (an admin
+ * path (for the engine's log) and the manifest's `file`, relative to the models folder (what an API
+ * client sees: the gateway scrubs absolute paths from errors). Files in the folder that the manifest does not name are listed as `available` (an admin
  * can add them to the manifest) but are never loaded.
  */
 import { readdir, stat } from 'node:fs/promises';
@@ -95,17 +96,17 @@ export async function openModelRegistry(options: { modelsDir: string }): Promise
       const entry = get(id);
       const path = join(modelsDir, entry.file);
       const info = await statOrNull(path);
-      if (!info) throw new WardClerkError('MODEL_NOT_FOUND', `Model file not found: ${path}`, { details: { id, path } });
+      if (!info) throw new WardClerkError('MODEL_NOT_FOUND', `Model file not found: ${path}`, { details: { id, file: entry.file, path } });
       if (!entry.sha256) return { entry, path };
       if (!info.isFile()) {
-        throw new WardClerkError('CONFIG_INVALID', `Model ${id} has a sha256 but ${path} is not a file`, { details: { id, path } });
+        throw new WardClerkError('CONFIG_INVALID', `Model ${id} has a sha256 but ${path} is not a file`, { details: { id, file: entry.file, path } });
       }
       const stamp = `${info.size}:${info.mtimeMs}`;
       if (verified.get(path) === stamp) return { entry, path };
       const actual = await fileSha256(path, signal);
       if (actual !== entry.sha256.toLowerCase()) {
         throw new WardClerkError('MODEL_CHECKSUM_MISMATCH', `Checksum mismatch for model file ${path}; refusing to load it`, {
-          details: { id, path, expected: entry.sha256.toLowerCase(), actual },
+          details: { id, file: entry.file, path, expected: entry.sha256.toLowerCase(), actual },
         });
       }
       verified.set(path, stamp);
