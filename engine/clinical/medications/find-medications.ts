@@ -179,7 +179,7 @@ function bareStrength(text: string, from: number, limit: number, name: string): 
 }
 
 /** Dose-form prefixes of hospital prescriptions: "Tab. Pan 40", "Cap Omez", "Syp. Crocin", "Inj. Monocef". */
-const PREFIX_FORM = /(?:^|[^A-Za-z])(tabs?|tablets?|caps?|capsules?|syp|syr|syrup|susp|inj|injection|oint|ointment|crm|cream|gel|lotion|drops?|gtt|e\/d|eye drops?|ear drops?|nasal spray|inh|inhaler|rotacaps?|neb|respules?|sachet|sach|pwd|powder|supp|lozenges?)\.?\s*$/i;
+const PREFIX_FORM = /(?:^|[^A-Za-z])(tabs?|tablets?|caps?|capsules?|syp|syr|syrup|susp|inj|injection|oint|ointment|crm|cream|gel|lotion|drops?|gtt|e\/d|eye drops?|ear drops?|nasal spray|inh|inhaler|rotacaps?|neb|respules?|sachet|sach|pwd|powder|supp|lozenges?)[.:]?\s*$|(?:^|[^A-Za-z.])([TC])\.\s?$/i;
 const PREFIX_FORMS: Record<string, [string, string | null]> = {
   tab: ['tablet', null], tabs: ['tablet', null], tablet: ['tablet', null], tablets: ['tablet', null],
   cap: ['capsule', null], caps: ['capsule', null], capsule: ['capsule', null], capsules: ['capsule', null],
@@ -199,10 +199,12 @@ function prefixForm(before: string, beforeStart: number): { value: string; span:
   const cut = Math.max(0, before.length - 40);
   const m = PREFIX_FORM.exec(before.slice(cut));
   if (!m) return null;
-  const hit = PREFIX_FORMS[m[1]!.toLowerCase().replace(/\s+/g, ' ')];
+  // "T. Dolo", "C. Omez": Indian shorthand for tablet and capsule.
+  const word = m[1] ?? m[2]!;
+  const hit = m[2] ? (m[2].toUpperCase() === 'T' ? PREFIX_FORMS.tab : PREFIX_FORMS.cap) : PREFIX_FORMS[word.toLowerCase().replace(/\s+/g, ' ')];
   if (!hit) return null;
-  const start = beforeStart + cut + m.index + m[0].indexOf(m[1]!);
-  return { value: hit[0], span: { start, end: start + m[1]!.length }, route: hit[1] };
+  const start = beforeStart + cut + m.index + m[0].indexOf(word);
+  return { value: hit[0], span: { start, end: start + word.length }, route: hit[1] };
 }
 
 const RELEASE = /^[\s,)]*(extended[- ]release|delayed[- ]release|sustained[- ]release|ER|XR|XL|SR|CR|DR|EC|LA|ODT|IR|MR|CD|HCl|HFA|DS|OTC|tartrate|succinate|sodium|potassium|hydrochloride|besylate|maleate|citrate|mesylate|fumarate|calcium|magnesium|hyclate|monohydrate|hydrobromide)(?![A-Za-z0-9])/i;

@@ -75,3 +75,12 @@ describe('one entity per drug, status, dispensing, scope', () => {
     expect(meds('Bactroban ointment to the area; sitz baths once or twice a day.')[0]).toMatchObject({ form: 'ointment', route: 'topical', frequency: null });
   });
 });
+
+describe('prefix shorthand', () => {
+  it('reads "T." and "C." as tablet and capsule, and "Tab:" with a colon', () => {
+    expect(meds('T. Pantoprazole 40 1-0-0')[0]).toMatchObject({ form: 'tablet', strength: '40 mg', frequency: 'QAM' });
+    expect(meds('C. Omeprazole 20 0-0-1')[0]).toMatchObject({ form: 'capsule', frequency: 'QHS' });
+    expect(meds('Tab: Azithromycin 500 OD x 3 days')[0]).toMatchObject({ form: 'tablet', strength: '500 mg', duration: '3 days' });
+    expect(meds('Dr. T. Smith reviewed. Metformin 500 mg bid')[0]!.form).toBeNull();
+  });
+});
