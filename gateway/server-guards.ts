@@ -22,6 +22,9 @@ export function httpServerOptions(headersTimeoutMs: number): ServerOptions {
   };
 }
 
+// How long a closing connection keeps reading (and discarding) what the client still sends.
+const LINGER_MS = 2000;
+
 const STATUS_FOR: Record<string, string> = {
   HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
   ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
@@ -37,11 +40,15 @@ function onClientError(err: Error & { code?: string }, socket: Duplex, log: Logg
   }
   const status = STATUS_FOR[err.code ?? ''] ?? '400 Bad Request';
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  setTimeout(() => socket.destroy(), 2000).unref();
+  // Lingering close, as below: discard what the client still sends so the answer is not reset away.
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.once('end', () => {
+    clearTimeout(timer);
+    socket.destroy();
+  });
+  socket.resume();
 }
-
-// How long a closing connection keeps reading (and discarding) what the client still sends.
-const LINGER_MS = 2000;
 
 /**
  * Lingering close (RFC 9112 §9.6): when Node closes a connection after its response (Connection:

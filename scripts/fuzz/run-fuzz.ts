@@ -211,8 +211,9 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   const growth = (rssAfter - rssBefore) / MB;
   const errorLines = (o.logs?.() ?? '').split('\n').flatMap((line) => {
     try {
-      const j = JSON.parse(line) as { level?: number; msg?: string; code?: string; role?: string; err?: { type?: string } };
-      return (j.level ?? 0) >= 50 ? [{ msg: j.msg, code: j.code ?? j.err?.type, role: j.role }] : [];
+      const j = JSON.parse(line) as { level?: number | string; msg?: string; code?: string; role?: string; err?: { type?: string } };
+      const severe = j.level === 'error' || j.level === 'fatal' || (typeof j.level === 'number' && j.level >= 50);
+      return severe ? [{ msg: j.msg, code: j.code ?? j.err?.type, role: j.role }] : [];
     } catch {
       return [];
     }
