@@ -36,8 +36,8 @@ const FORM_UNIT: Record<string, [string, string]> = {
 const PRE_SIG = /(?:^|[^a-z])(?:take|takes|give|use|apply|inhale|inject|instil|insert|chew)\s|\d\s?(?:tab|cap|puff|drop|spray|unit|ml|mg|mcg)/i;
 const SLOT_DOSES = /^\d+(?:\.\d+)? (?:morning|afternoon|evening|night)(?:, \d+(?:\.\d+)? (?:morning|afternoon|evening|night))*$/;
 const BARE = /^(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?$/;
-const SIMPLE_STRENGTH = /^(\d+(?:\.\d+)?) (mg|mcg|g|units|mL|mEq|mmol)$/;
-const UCUM: Record<string, string> = { mg: 'mg', mcg: 'ug', g: 'g', units: '[iU]', mL: 'mL', mEq: 'meq', mmol: 'mmol' };
+const SIMPLE_STRENGTH = /^(\d+(?:\.\d+)?) (mg|mcg|g|units|IU|mL|mEq|mmol)$/;
+const UCUM: Record<string, string> = { mg: 'mg', mcg: 'ug', g: 'g', units: '[iU]', IU: '[iU]', mL: 'mL', mEq: 'meq', mmol: 'mmol' };
 
 /** Builds the Medication; spans in the result all index `parts.text`. */
 export function buildMedication(p: MedParts): Medication {

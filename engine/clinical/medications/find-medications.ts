@@ -241,6 +241,9 @@ function productVariant(name: string, written: string, form: string | null): { n
  */
 function isStrength(value: string, name: string): boolean {
   if (/^[\d.]+ (?:units|mL|L)$/.test(value)) return false;
+  // "60,000 IU" of vitamin D is the product; "20 IU" of insulin or heparin is a dose.
+  const iu = /^([\d.]+) IU$/.exec(value);
+  if (iu) return Number(iu[1]) >= 1000 && !/insulin|heparin/.test(name);
   // "15 mg/kg" is a weight-based dose, not a product strength.
   if (/\/kg$/.test(value)) return false;
   const range = /^([\d.]+)-([\d.]+) /.exec(value);

@@ -32,7 +32,8 @@ export function parseStrength(text: string, from: number): Parsed | null {
   const written = m[1]!;
   // "60,000 IU": thousands separators go before the numbers are read (the span keeps the written text).
   const raw = written.replace(/(\d),(?=\d{3}(?!\d))/g, '$1');
-  const unit = UNIT_NORMAL[m[4]!.toLowerCase()] ?? m[4]!;
+  // "IU" stays as written (vitamin D 60,000 IU is a product strength); "units" and "U" are units.
+  const unit = m[4]!.toLowerCase() === 'iu' ? 'IU' : UNIT_NORMAL[m[4]!.toLowerCase()] ?? m[4]!;
   const nums = raw.slice(0, raw.length).match(/\d+(?:\.\d+)?|\.\d+/g)!;
   const firstNums = raw.split(new RegExp(`\\s?${UNIT}`))[0]!.match(/\d+(?:\.\d+)?|\.\d+/g) ?? [nums[0]!];
   let value = firstNums.map((n) => String(Number(n))).join('-');
