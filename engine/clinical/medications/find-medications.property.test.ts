@@ -2,9 +2,14 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { MedicationSchema } from '../../../core/clinical/extraction.js';
 import { findMedications } from './find-medications.js';
+import { validateTiming } from '../timing-invariants.js';
 
 const WORDS = ['metformin', 'Lipitor', 'metf0rmin', 'lisinopril/HCTZ', '500', 'mg', 'tab', 'po', 'bid', 'prn', 'pain', 'then',
-  'daily', 'x', '7', 'days', '\n', '-', ':', 'Allergies:', 'Stopped', 'insulin', 'glargine', 'units', 'qhs', '(', ')', '|', '1-2'];
+  'daily', 'x', '7', 'days', '\n', '-', ':', 'Allergies:', 'Stopped', 'insulin', 'glargine', 'units', 'qhs', '(', ')', '|', '1-2',
+  // Hospital prescriptions: prefixes, slot patterns, dispensing, status words, salts, IU, per-kg doses.
+  'Tab.', 'Cap', 'Syp.', 'T.', 'Augmentin', '625', '1-0-1', '2-0-1', '½-0-½', '(AF)', 'Disp', '#20', 'Refills:', '2', 'RF', 'x2',
+  'no', 'refills', 'hold', 'tried', 'and', 'Zyrtec', 'metoprolol', 'succinate', 'ER', '60,000', 'IU', '15', 'mg/kg', '# Medications',
+  'STOP TAKING', 'sitz', 'bath', 'once', 'twice', 'a', 'day', ';', 'Co-codamol', '30/500', 'withheld'];
 
 describe('findMedications properties', () => {
   it('never throws; results validate and spans index the text', () => {
@@ -16,6 +21,8 @@ describe('findMedications properties', () => {
         expect(t.slice(m.span.start, m.span.end).length).toBe(m.span.end - m.span.start);
         expect(t.slice(m.spans.name!.start, m.spans.name!.end)).toBe(m.text);
         for (const s of Object.values(m.spans)) expect(s.start < s.end && s.end <= t.length).toBe(true);
+        for (const s of m.mentions ?? []) expect(t.slice(s.start, s.end).length).toBeGreaterThan(0);
+        for (const d of m.dosage) expect(validateTiming(d.timing ?? {})).toEqual([]);
       }
     }), { numRuns: 400 });
   });
