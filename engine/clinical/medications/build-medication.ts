@@ -33,7 +33,10 @@ const FORM_UNIT: Record<string, [string, string]> = {
   'nasal spray': ['spray', 'sprays'], 'sublingual tablet': ['tablet', 'tablets'], pessary: ['pessary', 'pessaries'],
   drops: ['drop', 'drops'], lozenge: ['lozenge', 'lozenges'],
 };
+// A route written right before the name ("started on IV ceftriaxone") is the drug's route too.
 const PRE_SIG = /(?:^|[^a-z])(?:take|takes|give|use|apply|inhale|inject|instil|insert|chew)\s|\d\s?(?:tab|cap|puff|drop|spray|unit|ml|mg|mcg)/i;
+// A route written right before the name ("started on IV ceftriaxone") is the drug's route; only that word joins the instruction.
+const PRE_ROUTE = /(?<=^|[\s,(])(?:iv|i\.v\.|intravenous|oral|po|im|sc|subcut|subcutaneous|inhaled|nebuli[sz]ed|topical)\s*$/i;
 const SLOT_DOSES = /^\d+(?:\.\d+)? (?:morning|afternoon|evening|night)(?:, \d+(?:\.\d+)? (?:morning|afternoon|evening|night))*$/;
 const BARE = /^(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?$/;
 const SIMPLE_STRENGTH = /^(\d+(?:\.\d+)?) (mg|mcg|g|units|IU|mL|mEq|mmol)$/;
@@ -130,14 +133,16 @@ function parseAround(p: MedParts): { sig: SigResult; map: (i: number) => number;
   const post = p.dispense && p.dispense.spans.length > 0
     ? blankSpans(p.text.slice(p.sigStart, p.sigEnd), p.sigStart, p.dispense.spans).replace(/[\s,;#]+$/, (x) => ' '.repeat(x.length))
     : p.text.slice(p.sigStart, p.sigEnd);
-  const usePre = PRE_SIG.test(p.before);
-  const pre = usePre ? p.before : '';
+  const route = PRE_SIG.test(p.before) ? null : PRE_ROUTE.exec(p.before);
+  const usePre = route !== null || PRE_SIG.test(p.before);
+  const preFrom = route ? route.index : 0;
+  const pre = usePre ? p.before.slice(preFrom) : '';
   const joined = usePre ? `${pre} ${post}` : post;
   const sig = parseSig(joined);
-  const map = (i: number): number => (i < pre.length ? p.beforeStart + i : p.sigStart + i - (usePre ? pre.length + 1 : 0));
+  const map = (i: number): number => (i < pre.length ? p.beforeStart + preFrom + i : p.sigStart + i - (usePre ? pre.length + 1 : 0));
   const hasContent = sig.dose !== null || sig.frequency !== null || sig.duration !== null || sig.as_needed || sig.as_directed
     || sig.route !== null || sig.dosage.some((d) => d.maxDosePerPeriod !== undefined);
   if (!hasContent) return { sig: { ...sig, dosage: [] }, map, sigText: null };
-  const trimmed = joined.trim().replace(/^[,;:()\-\s]+/, '').replace(/[,;\s]+$/, '');
+  const trimmed = joined.trim().replace(/^[,;:()\-\s]+/, '').replace(/[,;\s]+$/, '').replace(/\s+(?:and|or|with|&)$/i, '');
   return { sig, map, sigText: trimmed === '' ? null : trimmed };
 }

@@ -39,6 +39,15 @@ function merged(meds: Medication[], warnings?: Array<{ code: string; message: st
   return r.meds;
 }
 
+/** A route word written right before the next drug ("switched to oral cefpodoxime", "and IV ceftriaxone") is that drug's. */
+const ROUTE_BEFORE_NAME = /(?:^|[\s,(])(?:iv|i\.v\.|intravenous|oral|po|p\.o\.|im|i\.m\.|sc|s\.c\.|subcut|subcutaneous|sl|topical|inhaled|nebuli[sz]ed|intranasal|rectal|vaginal)\s*$/i;
+
+function routeFreeLimit(text: string, from: number, limit: number): number {
+  if (limit >= text.length || limit - from < 3) return limit;
+  const m = ROUTE_BEFORE_NAME.exec(text.slice(Math.max(from, limit - 24), limit));
+  return m ? limit - (m[0].length - (/^[\s,(]/.test(m[0]) ? 1 : 0)) : limit;
+}
+
 /** A line (or the rest of one) that holds only dispensing details: "Disp: #30", "Qty: 90, Refills: 3", "#20". */
 const DISPENSE_LINE = /^[ \t,;.]*(?:disp|dispense|qty|quantity|supply|refills?|rf|repeats|no refills|#\s?\d|\d+\s*(?:refills?|-?\s?days?'? supply))(?![a-z])/i;
 
@@ -131,7 +140,7 @@ function find(text: string, vocab: DrugVocab, matcher: DrugMatcher): Medication[
     // The instruction starts after separators ("500 mg tablet, 1 tab …"): Dosage.text and spans begin at a word.
     const lead = /^[ \t,;:\u2013\u2014-]+/.exec(text.slice(cursor, Math.min(limit, cursor + 12)));
     const sigStart = cursor + (lead ? lead[0].length : 0);
-    const end = Math.max(sigStart, windowEnd(text, sigStart, limit));
+    const end = Math.max(sigStart, windowEnd(text, sigStart, routeFreeLimit(text, sigStart, limit)));
     prevEnd = end;
     const dispense = scanDispense(text, sigStart, dispenseEnd(text, end, limit));
     const near = text.slice(Math.max(lineStart(text, men.start), mentions[i - 1]?.end ?? 0, men.start - 40), men.start);
@@ -263,7 +272,11 @@ const AFTER_STATUS = /^[\s,]*(?:(?:was|is|has been|have been|being|now)\s+)?(hel
 /** A status tag later on the line: "b.d. - withheld until review", "o.n. (continue)", "… – STOPPED". */
 const TAGGED_STATUS = /(?:^|\s)(?:[-–—(]|\[)\s*(held|withheld|on hold|suspended|paused|stopped|stop|discontinued|d\/c'?d|ceased|continued?|unchanged|new|started|start|changed|increased|decreased|reduced|dose (?:changed|increased|reduced))(?![a-z])/i;
 
+/** "ceftriaxone was switched to cefpodoxime": the drug switched from is stopped (the one switched to is new). */
+const SWITCHED_FROM = /^[\s,]*(?:was|is|has been|were)\s+(?:switched|changed|converted|transitioned)\s+(?:over\s+)?to(?![a-z])/i;
+
 function statusAfter(after: string): MedStatus | null {
+  if (SWITCHED_FROM.test(after)) return 'stopped';
   const m = AFTER_STATUS.exec(after) ?? TAGGED_STATUS.exec(after.length > 160 ? after.slice(0, 160) : after);
   return m ? statusIn(m[1]!) : null;
 }

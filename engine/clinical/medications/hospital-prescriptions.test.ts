@@ -84,3 +84,13 @@ describe('prefix shorthand', () => {
     expect(meds('Dr. T. Smith reviewed. Metformin 500 mg bid')[0]!.form).toBeNull();
   });
 });
+
+describe('narrative hospital course', () => {
+  it('gives a route written before a name to that drug, and stops the drug switched from', () => {
+    const found = meds('Patient was started on IV ceftriaxone and azithromycin for CAP. Ceftriaxone was switched to oral cefpodoxime on day 3.');
+    expect(found.map((m) => [m.name, m.route, m.status])).toEqual([
+      ['ceftriaxone', 'IV', 'stopped'], ['azithromycin', null, 'new'], ['cefpodoxime', 'oral', 'changed'],
+    ]);
+    expect(found[0]!.sig).toBe('IV');
+  });
+});
