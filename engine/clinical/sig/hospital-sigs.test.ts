@@ -24,6 +24,8 @@ describe('Indian-style slot patterns (morning-noon-night doses)', () => {
     ['½-0-½', { dose: '0.5', frequency: 'BID' }],
     ['1 - 0 - 1 for 7 days', { dose: '1', frequency: 'BID', duration: '7 days' }],
     ['1–0–1 tab', { dose: '1 tablet', frequency: 'BID' }],
+    ['1-0-0 BF x 5 days', { frequency: 'QAM', duration: '5 days' }],
+    ['1-0-1 AF', { frequency: 'BID' }],
   ])('%s', (text, expected) => {
     expect(valid(text)).toMatchObject(expected);
   });
@@ -33,6 +35,7 @@ describe('Indian-style slot patterns (morning-noon-night doses)', () => {
     expect(r.dosage).toHaveLength(1);
     expect(r.dosage[0]!.timing!.repeat).toMatchObject({ frequency: 2, period: 1, periodUnit: 'd', when: ['MORN', 'NIGHT', 'PC'] });
     expect(valid('1-1-1').dosage[0]!.timing!.repeat!.when).toEqual(['MORN', 'AFT', 'NIGHT']);
+    expect(valid('1-0-0 BF').dosage[0]!.timing!.repeat!.when).toEqual(['MORN', 'AC']);
     expect(valid('1-1-1-1').dosage[0]!.timing!.repeat!.when).toEqual(['MORN', 'AFT', 'EVE', 'NIGHT']);
   });
 

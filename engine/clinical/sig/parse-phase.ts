@@ -113,9 +113,10 @@ function applySlots(phase: Phase, p: SlotPattern): void {
   const first = p.slots[0]!;
   phase.dose = { low: first.value, high: null, unit: p.unit, span: p.span };
   const meal = (phase.repeat.when ?? []).filter((w) => MEAL_RELATION.test(w));
+  if (p.meal && !meal.includes(p.meal)) meal.push(p.meal);
   phase.repeat = { frequency: p.slots.length, period: 1, periodUnit: 'd', when: [...p.slots.map((s) => s.when), ...meal] };
   const f = phase.frequencySpan;
-  phase.frequencySpan = f ? { start: Math.min(f.start, p.span.start), end: Math.max(f.end, p.span.end) } : { ...p.span };
+  phase.frequencySpan = f ? { start: Math.min(f.start, p.timingSpan.start), end: Math.max(f.end, p.timingSpan.end) } : { ...p.timingSpan };
 }
 
 function scanDuration(c: Claims, phase: Phase): void {

@@ -17,7 +17,17 @@ import type { Claims } from './parse-phase.js';
 /** One non-zero slot: its EventTiming code and dose. */
 export interface Slot { when: string; value: number }
 
-export interface SlotPattern { slots: Slot[]; unit: DoseUnit | null; span: Span }
+export interface SlotPattern {
+  slots: Slot[];
+  unit: DoseUnit | null;
+  span: Span;
+  /** "AF"/"BF" written right after: PC / AC, and the span of pattern and abbreviation together. */
+  meal: 'AC' | 'PC' | null;
+  timingSpan: Span;
+}
+
+/** "1-0-1 AF", "1-0-0 BF": bare after/before-food abbreviations count only right after a pattern. */
+const MEAL_AFTER = /^\s?\(?\s?([ab])\.?\s?f\.?\s?\)?(?![a-z0-9])/;
 
 const SLOT = '(\\d{1,2}(?:\\.\\d{1,2})?|\\d?\\s?[½¼¾]|1/2|1/4|3/4)';
 const SEP = '\\s?-\\s?';
@@ -49,7 +59,12 @@ export function scanSlots(c: Claims): SlotPattern | null {
     if (looksLikeDate(raw, nums, unit)) return false;
     const codes = raw.length === 3 ? WHEN3 : WHEN4;
     const slots = nums.flatMap((value, i) => (value > 0 ? [{ when: codes[i]!, value }] : []));
-    found = { slots, unit, span };
+    const local = m.index + m[0].length;
+    const meal = MEAL_AFTER.exec(c.text.slice(local, local + 10));
+    const mealFree = meal !== null && c.free(local, local + meal[0].length);
+    if (mealFree) c.claim(local, local + meal[0].length);
+    const timingSpan = mealFree ? { start: span.start, end: c.offset + local + meal[0].length } : { ...span };
+    found = { slots, unit, span, meal: mealFree ? (meal[1] === 'a' ? 'PC' : 'AC') : null, timingSpan };
     return true;
   });
   return found;
