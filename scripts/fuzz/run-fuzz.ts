@@ -4,6 +4,7 @@
  * 5xx that is not a documented overload answer, every socket left unanswered, role restarts and
  * the gateway's RSS before, at peak and after. Each failure names the run seed and its index.
  */
+import { fileURLToPath } from 'node:url';
 import { processAlive, rssBytes } from '../../test/appliance-processes.js';
 import { hostileRequest, type FuzzContext, type FuzzRoute } from './hostile-requests.js';
 import { hostileWs } from './hostile-ws.js';
@@ -69,7 +70,7 @@ export interface FuzzReport {
   closed_without_answer: { malformed_http: number; well_formed: number };
   restarts: Record<string, boolean>;
   /** Error and fatal log lines the roles wrote (message and code only). */
-  error_logs: { count: number; first: Array<{ msg?: string; code?: string; role?: string }> };
+  error_logs: { count: number; first: Array<{ msg?: string; code?: string; role?: string; at?: string }> };
   /** start: before any request; before: high-water mark of the warm-up; after: lowest while settling (≤ 12 s). */
   rss_mb: { start: number; before: number; peak: number; after: number; growth: number };
   failures: FuzzFailure[];
@@ -78,6 +79,7 @@ export interface FuzzReport {
 }
 
 const MB = 1024 * 1024;
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function errorCode(body: string): string | undefined {
   try {
@@ -211,9 +213,11 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   const growth = (rssAfter - rssBefore) / MB;
   const errorLines = (o.logs?.() ?? '').split('\n').flatMap((line) => {
     try {
-      const j = JSON.parse(line) as { level?: number | string; msg?: string; code?: string; role?: string; err?: { type?: string } };
+      const j = JSON.parse(line) as { level?: number | string; msg?: string; code?: string; role?: string; err?: { type?: string; stack?: string } };
       const severe = j.level === 'error' || j.level === 'fatal' || (typeof j.level === 'number' && j.level >= 50);
-      return severe ? [{ msg: j.msg, code: j.code ?? j.err?.type, role: j.role }] : [];
+      // The first stack frame says where; the error's message is left out (it may quote input).
+      const at = /\n\s+at (.+)/.exec(j.err?.stack ?? '')?.[1]?.replaceAll(REPO_ROOT, '');
+      return severe ? [{ msg: j.msg, code: j.code ?? j.err?.type, role: j.role, ...(at ? { at } : {}) }] : [];
     } catch {
       return [];
     }
@@ -233,7 +237,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     unanswered,
     closed_without_answer: closed,
     restarts,
-    error_logs: { count: errorLines.length, first: errorLines.slice(0, 5) },
+    error_logs: { count: errorLines.length, first: [...new Map(errorLines.map((e) => [`${e.msg} ${e.at}`, e])).values()].slice(0, 8) },
     rss_mb: { start: Math.round(rssStart / MB), before: Math.round(rssBefore / MB), peak: Math.round(peak / MB), after: Math.round(rssAfter / MB), growth: Math.round(growth * 10) / 10 },
     failures,
     failures_total: failuresTotal,
