@@ -77,7 +77,7 @@ export function buildMedication(p: MedParts): Medication {
   const starts = [mention.start, ...Object.values(spans).map((s) => s.start)];
   const disp = p.dispense;
   // Blanked dispensing details leave runs of spaces in the verbatim instruction.
-  if (disp && disp.spans.length > 0) for (const d of dosage) if (d.text) d.text = d.text.replace(/ {2,}/g, ' ');
+  if (disp && disp.spans.length > 0) for (const d of dosage) if (d.text) d.text = tidyBlanked(d.text);
   if (disp?.quantity) spans.dispense_quantity = disp.quantity.span;
   if (disp?.refills) spans.refills = disp.refills.span;
   if (disp?.supply) spans.supply_duration = disp.supply.span;
@@ -98,7 +98,7 @@ export function buildMedication(p: MedParts): Medication {
     as_needed: sig.as_needed,
     as_needed_reason: sig.as_needed_reason,
     status: p.status,
-    sig: sigText === null ? null : sigText.replace(/\s{2,}/g, ' '),
+    sig: sigText === null ? null : disp && disp.spans.length > 0 ? tidyBlanked(sigText) : sigText,
     dosage,
     span: { start: Math.min(...starts), end: Math.max(...ends) },
     spans,
@@ -108,6 +108,11 @@ export function buildMedication(p: MedParts): Medication {
     dispense_request: disp ? dispenseRequest(disp, formUnit) : null,
     confidence,
   };
+}
+
+/** An instruction with dispensing details blanked out: runs of spaces and of separators become one. */
+function tidyBlanked(s: string): string {
+  return s.replace(/\s*([,;])(?:\s*[,;])+/g, '$1').replace(/ {2,}/g, ' ');
 }
 
 function formFromDose(dose: string | null): string | null {
@@ -131,7 +136,8 @@ function addUnit(d: Dosage, unit: [string, string]): void {
  */
 function parseAround(p: MedParts): { sig: SigResult; map: (i: number) => number; sigText: string | null } {
   const post = p.dispense && p.dispense.spans.length > 0
-    ? blankSpans(p.text.slice(p.sigStart, p.sigEnd), p.sigStart, p.dispense.spans).replace(/[\s,;#]+$/, (x) => ' '.repeat(x.length))
+    ? blankSpans(p.text.slice(p.sigStart, p.sigEnd), p.sigStart, p.dispense.spans)
+      .replace(/[\s,;#]+$/, (x) => ' '.repeat(x.length)).replace(/^[\s,;#]+/, (x) => ' '.repeat(x.length))
     : p.text.slice(p.sigStart, p.sigEnd);
   const route = PRE_SIG.test(p.before) ? null : PRE_ROUTE.exec(p.before);
   const usePre = route !== null || PRE_SIG.test(p.before);

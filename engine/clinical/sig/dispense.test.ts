@@ -11,6 +11,7 @@ describe('dispense quantity, refills and supply', () => {
     ['Disp #20', 20, null], ['Qty: 30', 30, null], ['#30', 30, null], ['Refills: 2', null, 2], ['RF x2', null, 2],
     ['no refills', null, 0], ['Disp: 28 tabs', 28, null], ['Supply: 28 tablets', 28, null], ['Qty: 90, Refills: 3', 90, 3],
     ['Disp: #30 (thirty)\nRefills: 0', 30, 0], ['2 refills', null, 2], ['Repeats: 5', null, 5],
+    ['#20 1 po bid x10d RF0', 20, 0], ['#90, 3RF', 90, 3],
   ])('%s', (text, qty, refills) => {
     const d = read(text);
     expect(d.quantity?.value ?? null).toBe(qty);

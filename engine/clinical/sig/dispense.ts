@@ -24,7 +24,7 @@ const LABELLED = new RegExp(`(?<![A-Za-z0-9])(?:dispense quantity|dispensed?|dis
 /** A bare "#30" (not a drug's own number, which the name already covers). */
 const HASH = new RegExp(`(?<![A-Za-z0-9#])#\\s?(\\d{1,4})(?![\\d/.])(?:\\s*\\([a-z -]{2,30}\\))?(?:\\s*${UNIT_WORD}(?![a-z]))?`, 'gi');
 // "repeats" only as a label or count ("Repeats: 2", "2 repeats"): "may repeat x1" is a dose instruction.
-const REFILLS = new RegExp(`(?<![A-Za-z0-9#])(?:${COUNT_WORD}\\s*(?:refills?|rfs?|repeats)(?![a-z])|(?:refills?|rfs?|repeats(?=\\s*:))\\s*(?:[:=]\\s*|x\\s?|×\\s?|\\s)${COUNT_WORD}(?![a-z0-9]))`, 'gi');
+const REFILLS = new RegExp(`(?<![A-Za-z0-9#])(?:${COUNT_WORD}\\s*(?:refills?|rfs?|repeats)(?![a-z])|(?:refills?|rfs?|repeats(?=\\s*:))\\s*(?:[:=]\\s*|x\\s?|×\\s?|\\s|(?=\\d))${COUNT_WORD}(?![a-z0-9]))`, 'gi');
 const SUPPLY_DAYS = /(?<![A-Za-z0-9])(?:(\d{1,3})[- ]?(day|week|month)s?'?\s*supply|days?'? supply\s*[:=]?\s*(\d{1,3}))(?![a-z0-9])/gi;
 /** Cheap guard before any regex runs. */
 const MAYBE = /disp|qty|quantit|suppl|amount|#|refill|rf|repeat/i;
