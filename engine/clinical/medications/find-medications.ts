@@ -267,7 +267,7 @@ function statusOf(near: string, header: string, after: string): MedStatus | null
 }
 
 /** Status words right after the name: "warfarin held for surgery", "Claritin in the past", "metformin was stopped". */
-const AFTER_STATUS = /^[\s,]*(?:(?:was|is|has been|have been|being|now)\s+)?(held|on hold|stopped|discontinued|d\/c'?d|in the past|previously|failed|not tolerated|withheld|paused)(?![a-z])/i;
+const AFTER_STATUS = /^[\s,]*(?:(?:was|is|has been|have been|being|now)\s+)?(held|on hold|stopped|discontinued|d\/c'?d|in the past|previously|failed|not tolerated|withheld|paused|did not help|didn't help|did not work|didn't work|was ineffective|ineffective|not effective|without (?:relief|benefit|effect))(?![a-z])/i;
 
 /** A status tag later on the line: "b.d. - withheld until review", "o.n. (continue)", "… – STOPPED". */
 const TAGGED_STATUS = /(?:^|\s)(?:[-–—(]|\[)\s*(held|withheld|on hold|suspended|paused|stopped|stop|discontinued|d\/c'?d|ceased|continued?|unchanged|new|started|start|changed|increased|decreased|reduced|dose (?:changed|increased|reduced))(?![a-z])/i;

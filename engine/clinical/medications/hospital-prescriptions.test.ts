@@ -94,3 +94,10 @@ describe('narrative hospital course', () => {
     expect(found[0]!.sig).toBe('IV');
   });
 });
+
+describe('past drugs in narrative', () => {
+  it('reads drugs that did not help as past', () => {
+    expect(meds('Gabapentin did not help. Tramadol was ineffective. She has previously tried sertraline, fluoxetine and citalopram.')
+      .map((m) => [m.name, m.status])).toEqual([['gabapentin', 'past'], ['tramadol', 'past'], ['sertraline', 'past'], ['fluoxetine', 'past'], ['citalopram', 'past']]);
+  });
+});
