@@ -56,11 +56,27 @@ export function createEventPublisher(js: JetStreamClient, log: Logger, options: 
     }
   };
 
+  // Removals of published events are coalesced: one LevelDB batch per turn of the event loop,
+  // however many requests released an event in it.
+  let removals: { ids: string[]; done: Promise<void> } | null = null;
+  const removeSoon = (id: string): Promise<void> => {
+    if (!removals) {
+      const batch: { ids: string[]; done: Promise<void> } = { ids: [], done: Promise.resolve() };
+      batch.done = new Promise<void>((r) => setImmediate(r)).then(() => {
+        removals = null;
+        return outbox!.remove(batch.ids);
+      });
+      removals = batch;
+    }
+    removals.ids.push(id);
+    return removals.done;
+  };
+
   const publishOutboxed = async (event: WardEvent): Promise<void> => {
     releasing.add(event.id);
     try {
       await send(event);
-      await outbox!.remove([event.id]);
+      await removeSoon(event.id);
     } finally {
       releasing.delete(event.id);
     }
