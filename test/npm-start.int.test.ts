@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 function npmStart(): { child: ChildProcess; output: () => string } {
-  const env = { ...process.env, WARDCLERK_DATA_DIR: join(dir, 'data'), WARDCLERK_PORT: '0', WARDCLERK_HOST: '127.0.0.1', WARDCLERK_ADMIN_PASSWORD: 'correct-horse-battery', WARDCLERK_LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, WARDCLERK_DATA_DIR: join(dir, 'data'), WARDCLERK_PORT: '0', WARDCLERK_HOST: '127.0.0.1', WARDCLERK_ADMIN_PASSWORD: 'correct-horse-battery', WARDCLERK_LOG_LEVEL: 'warn' };
   delete env.NATS_URL;
   // detached: its own process group, so the test can signal npm alone, as `kill <pid>` does.
   const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
