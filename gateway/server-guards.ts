@@ -25,6 +25,10 @@ export function httpServerOptions(headersTimeoutMs: number): ServerOptions {
 // How long a closing connection keeps reading (and discarding) what the client still sends.
 const LINGER_MS = 2000;
 
+// Sockets answered and closing: later parse errors from the bytes still arriving (a 70 KB header
+// fails again on each chunk) must not cut the lingering close short with a reset.
+const lingering = new WeakSet<Duplex>();
+
 const STATUS_FOR: Record<string, string> = {
   HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
   ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
@@ -32,6 +36,7 @@ const STATUS_FOR: Record<string, string> = {
 
 /** Answers a client error (bad request line, headers too large, timeout) and closes that socket. */
 function onClientError(err: Error & { code?: string }, socket: Duplex, log: Logger): void {
+  if (lingering.has(socket)) return; // already answered: a later chunk failed to parse again
   log.debug({ code: err.code }, 'http client error');
   // Reset by the peer, or a response already under way: nothing sensible can be written.
   if (err.code === 'ECONNRESET' || !socket.writable || (socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
@@ -39,6 +44,7 @@ function onClientError(err: Error & { code?: string }, socket: Duplex, log: Logg
     return;
   }
   const status = STATUS_FOR[err.code ?? ''] ?? '400 Bad Request';
+  lingering.add(socket);
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   // Lingering close, as below: discard what the client still sends so the answer is not reset away.
   const timer = setTimeout(() => socket.destroy(), LINGER_MS);
@@ -86,7 +92,9 @@ export function guardHttpServer(server: Server, log: Logger): void {
   server.on('error', (err: NodeJS.ErrnoException) => log.error({ code: err.code }, 'http server error'));
   server.on('connection', (socket: Socket) => {
     // Per-connection errors before the HTTP parser has the socket (TLS terminators, resets).
-    socket.on('error', () => socket.destroy());
+    socket.on('error', () => {
+      if (!lingering.has(socket)) socket.destroy();
+    });
     lingerOnClose(socket);
   });
 }

@@ -17,6 +17,7 @@ import { loadOrCreateMasterKey } from '../core/master-key.js';
 import { credentialsDirOf } from '../core/nats-credentials.js';
 import { call, createTenantClient, operatorToken, type TenantClient } from './api-client.js';
 import { startNatsServer, type NatsServerHandle } from './nats-server.js';
+import { exchange } from '../scripts/fuzz/raw-http.js';
 import { buildFrame, rawUpgrade, upgradeRequest, type FrameSpec } from './raw-ws.js';
 import { startRole, type RoleProcess } from './role-process.js';
 
@@ -94,6 +95,21 @@ const HOSTILE: Array<[string, FrameSpec]> = [
   ['invalid UTF-8 in a text frame', { opcode: 0x1, payload: Buffer.from([0xc3, 0x28, 0xff]) }],
   ['close frame with a 1-byte body', { opcode: 0x8, payload: Buffer.from([0x03]) }],
 ];
+
+describe('HTTP answers that must reach a client still uploading (lingering close)', () => {
+  it('a 70 KB header before a 3 MB body gets its 431, and a 3 MB body to a 64 KB route its 413', async () => {
+    const { hostname, port } = new URL(gateway.url!);
+    const body = Buffer.alloc(3_000_000, 0x41);
+    for (let i = 0; i < 8; i++) {
+      const big = `POST /api/v1/prescriptions/batch HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: ${'b'.repeat(70_000)}\r\nContent-Length: ${body.length}\r\n\r\n`;
+      const a = await exchange(hostname, Number(port), { chunks: [Buffer.from(big), body] }, 5000);
+      expect(a.outcome === 'response' && a.status).toBe(431);
+      const early = `POST /api/v1/webhooks HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${client.token}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
+      const b = await exchange(hostname, Number(port), { chunks: [Buffer.from(early), body] }, 5000);
+      expect(b.outcome === 'response' && b.status).toBe(413);
+    }
+  });
+});
 
 describe("the README's WebSocket example", () => {
   it('runs on Node 20 with the ws package: ready, then the pong to its ping', async () => {
