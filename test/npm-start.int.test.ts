@@ -21,8 +21,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'wardclerk-npm-start-'));
 });
 afterAll(async () => {
-  for (const child of started) if (child.pid && isAlive(child.pid)) signalGroup(child.pid, 'SIGKILL');
-  for (const pid of Object.values(pidsOf())) if (isAlive(pid)) signalGroup(pid, 'SIGKILL');
+  // Only what is still ours: an exited child's pid may already belong to another process.
+  for (const child of started) if (child.pid && child.exitCode === null && child.signalCode === null) signalGroup(child.pid, 'SIGKILL');
+  for (const pid of Object.values(pidsOf())) signalGroup(pid, 'SIGKILL'); // groups (detached), gone once stopped
   await rm(dir, { recursive: true, force: true });
 });
 

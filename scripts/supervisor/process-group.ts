@@ -74,16 +74,18 @@ export async function waitForGroupGone(pgid: number, timeoutMs: number, pollMs =
   return true;
 }
 
-/** Sends `signal` to the process group led by `pid`, falling back to the pid alone. */
+/**
+ * Sends `signal` to the process group led by `pid` (every process WardClerk supervises is spawned
+ * detached, so it leads its own group). Only the group: once a process has exited its pid may be
+ * reused at any time (pid_max is 32768 on many hosts), and a fallback to "the pid alone" would
+ * then kill an unrelated process. A group outlives its leader only while members remain, so a
+ * stale group id reaches nothing.
+ */
 export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
   } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
+    // the group is gone
   }
 }
 

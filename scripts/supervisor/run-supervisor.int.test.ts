@@ -15,8 +15,15 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'wardclerk-run-'));
 });
 afterEach(async () => {
-  for (const child of started.splice(0)) if (child.pid) signalGroup(child.pid, 'SIGKILL');
-  for (const pid of processesMentioning(dir)) signalGroup(pid, 'SIGKILL');
+  // Only a child Node has not seen exit: an exited child's pid may already belong to another process.
+  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const pid of processesMentioning(dir)) {
+    try {
+      process.kill(pid, 'SIGKILL'); // alive a moment ago, found by its command line
+    } catch {
+      // gone meanwhile
+    }
+  }
   await rm(dir, { recursive: true, force: true });
 });
 
