@@ -1,7 +1,15 @@
 import fc from 'fast-check';
-import { Receiver } from 'ws';
+import * as ws from 'ws';
 import { describe, expect, it } from 'vitest';
 import { buildFrame } from './raw-ws.js';
+
+/** ws's frame parser: exported by the package at runtime, absent from @types/ws. */
+interface FrameReceiver {
+  on(event: 'message', listener: (data: Buffer) => void): void;
+  on(event: 'error', listener: (e: Error & { code?: string }) => void): void;
+  write(chunk: Buffer): void;
+}
+const { Receiver } = ws as unknown as { Receiver: new (options: { isServer: boolean; maxPayload: number }) => FrameReceiver };
 
 /** Feeds bytes to ws's own frame parser (as a server would) and collects messages or the error. */
 async function parse(bytes: Buffer, maxPayload = 0): Promise<{ messages: Buffer[]; error?: string }> {
