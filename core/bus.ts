@@ -143,7 +143,13 @@ export async function connectBus(options: ConnectBusOptions): Promise<Bus> {
   const subs: Subscription[] = [];
 
   async function request<C extends Contract>(c: C, payload: z.input<C['request']>, opts: RequestOptions = {}) {
-    const checked = c.request.parse(payload);
+    const parsedRequest = c.request.safeParse(payload);
+    if (!parsedRequest.success) {
+      // A caller let through what the contract refuses: a coded 400 naming the fields, never a raw ZodError (a 500).
+      const issues = parsedRequest.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      throw new WardClerkError('VALIDATION_FAILED', 'The request does not fit the service contract', { details: { subject: c.subject, issues } });
+    }
+    const checked = parsedRequest.data;
     let msg: Msg;
     try {
       msg = await nc.request(c.subject, encodeJson(checked), { timeout: opts.timeoutMs ?? 5000 });

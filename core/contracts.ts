@@ -174,7 +174,11 @@ export type GenerateFrame = z.infer<typeof GenerateFrameSchema>;
 export const contracts = {
   engineExtract: contract(
     'wc.engine.extract',
-    z.object({ tenant_id: z.string(), text: z.string(), extractor: z.string().optional() }),
+    z.object({
+      tenant_id: z.string(), text: z.string(), extractor: z.string().optional(),
+      /** Lowest OCR page confidence (0–1) when the text came from OCR: extractors warn when it is low. */
+      ocr_confidence: z.number().min(0).max(1).optional(),
+    }),
     ExtractionSchema,
   ),
   /** Many texts in one request (batch items); one result per text, in order, errors per item. */

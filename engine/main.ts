@@ -94,12 +94,12 @@ export async function runEngine(config: Config, options: RunEngineOptions = {}):
     if (!bus.nc.isClosed()) bus.nc.publish(ENGINE_INFO_SUBJECT, encodeJson(info()));
   };
 
-  bus.serve(contracts.engineExtract, async ({ text, extractor }) => {
+  bus.serve(contracts.engineExtract, async ({ text, extractor, ocr_confidence }) => {
     const chosen = extractor ? extractors.get(extractor) : defaultExtractor;
     if (!chosen) throw new WardClerkError('MODEL_NOT_FOUND', 'Unknown extractor', { details: { extractor, known: [...extractors.keys()] } });
     inFlight++;
     try {
-      return await chosen.extract({ text });
+      return await chosen.extract(ocr_confidence === undefined ? { text } : { text, ocrConfidence: ocr_confidence });
     } finally {
       inFlight--;
     }

@@ -27,6 +27,7 @@ import { createItemEnqueuer } from './jobs/enqueue.js';
 import { createApp } from './http/app.js';
 import type { GatewayDeps } from './http/deps.js';
 import { createMetrics } from './metrics.js';
+import { registerProcessMetrics } from './health/supervisor-state.js';
 import { openStore } from './store/store.js';
 import { attachWsHub } from './ws/hub.js';
 import { guardHttpServer, httpServerOptions, watchBusStatus } from './server-guards.js';
@@ -56,11 +57,13 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
       if (info) set(s.name, s.consumer, info.num_pending + info.num_ack_pending);
     }
   });
+  registerProcessMetrics(metrics.registry, config.dataDir);
   serveStore({ bus, store, events, log, webhooks: { settings: webhookStoreSettings(config), registry: metrics.registry } });
 
   const deps: GatewayDeps = {
     config, log, store, bus, tokens, metrics, events,
-    extract: (tenantId, text) => bus.request(contracts.engineExtract, { tenant_id: tenantId, text }, { timeoutMs: config.engineTimeoutMs }),
+    extract: (tenantId, text, options) =>
+      bus.request(contracts.engineExtract, { tenant_id: tenantId, text, ...(options?.ocrConfidence === undefined ? {} : { ocr_confidence: options.ocrConfidence }) }, { timeoutMs: config.engineTimeoutMs }),
     enqueueItems: createItemEnqueuer(bus.js),
   };
   const app = createApp(deps);

@@ -36,6 +36,8 @@ describe('bad input', () => {
     ['a PDF that is not a PDF', () => post(new TextEncoder().encode('this is not a pdf at all'), 'application/pdf'), 400, 'INVALID_PDF'],
     // Only the PNG signature: OCR cannot decode it (INVALID_IMAGE once core/errors.ts has it).
     ['a truncated photo', () => post(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), 'image/png'), 400, 'INVALID_IMAGE'],
+    ['an empty photo (no bytes)', () => post(new Uint8Array(0), 'image/png'), 400, 'EMPTY_TEXT'],
+    ['an empty multipart file', () => { const f = new FormData(); f.set('file', new Blob([], { type: 'image/jpeg' }), 'scan.jpg'); return call(`${app.url}/api/v1/prescriptions`, { method: 'POST', token: a.token, body: f }); }, 400, 'EMPTY_TEXT'],
     ['an unknown content type', () => post('x', 'application/xml'), 415, 'UNSUPPORTED_MEDIA_TYPE'],
     ['a batch of 1,001 items', () => post(JSON.stringify({ items: Array.from({ length: 1001 }, () => ({ text: 'Aspirin 81 mg daily' })) }), 'application/json', '/api/v1/prescriptions/batch'), 400, 'BATCH_TOO_LARGE'],
     ['a batch with an empty item', () => post(JSON.stringify({ items: [{ text: 'Aspirin 81 mg daily' }, { text: '' }] }), 'application/json', '/api/v1/prescriptions/batch'), 400, 'EMPTY_TEXT'],

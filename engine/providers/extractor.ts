@@ -8,6 +8,8 @@ import type { Extraction } from '../../core/clinical/extraction.js';
 
 export interface ExtractInput {
   text: string;
+  /** Lowest OCR page confidence (0–1) when `text` was read by OCR; a low one adds a warning. */
+  ocrConfidence?: number;
   signal?: AbortSignal;
 }
 

@@ -20,9 +20,9 @@ export function createRulesExtractor(options: RulesExtractorOptions = {}): Extra
   return {
     id: 'rules',
     version: RULES_EXTRACTOR_VERSION,
-    async extract({ text, signal }: ExtractInput): Promise<Extraction> {
+    async extract({ text, signal, ocrConfidence }: ExtractInput): Promise<Extraction> {
       throwIfAborted(signal);
-      return extractClinical(text, options.now ? { now: options.now() } : {});
+      return extractClinical(text, { ...(options.now ? { now: options.now() } : {}), ...(ocrConfidence === undefined ? {} : { ocrConfidence }) });
     },
   };
 }

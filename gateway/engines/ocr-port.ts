@@ -14,8 +14,8 @@ import { withRetryAfter } from './engine-calls.js';
 
 export type OcrInputMime = 'image/png' | 'image/jpeg' | 'image/tiff' | 'application/pdf';
 
-/** Recognised text of an image or scanned PDF (pages joined by blank lines). */
-export type OcrPort = (bytes: Uint8Array, mime: OcrInputMime) => Promise<{ text: string; pages: number }>;
+/** Recognised text of an image or scanned PDF (pages joined by blank lines) and its lowest page confidence (0–1). */
+export type OcrPort = (bytes: Uint8Array, mime: OcrInputMime) => Promise<{ text: string; pages: number; confidence: number }>;
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -32,7 +32,9 @@ export function createEngineOcr(bus: Pick<Bus, 'request'>, timeoutMs: number): O
     }
     try {
       const reply = await bus.request(contracts.engineOcr, { mime, bytes_b64: Buffer.from(bytes).toString('base64') }, { timeoutMs });
-      return { text: reply.pages.map((p) => p.text).join('\n\n'), pages: reply.pages.length };
+      // The weakest page decides: one blurred page is enough to doubt what was read from it.
+      const confidence = reply.pages.length ? Math.min(...reply.pages.map((p) => p.confidence)) : 0;
+      return { text: reply.pages.map((p) => p.text).join('\n\n'), pages: reply.pages.length, confidence };
     } catch (e) {
       throw withRetryAfter(e);
     }

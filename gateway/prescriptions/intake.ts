@@ -24,9 +24,12 @@ function ocrNotAvailable(): WardClerkError {
   });
 }
 
-async function ocrText(ocr: OcrPort | undefined, bytes: Uint8Array, mime: OcrInputMime): Promise<{ text: string; source: 'text' | 'pdf' | 'image' }> {
+type FileText = { text: string; source: 'text' | 'pdf' | 'image'; ocrConfidence?: number };
+
+async function ocrText(ocr: OcrPort | undefined, bytes: Uint8Array, mime: OcrInputMime): Promise<FileText> {
   if (!ocr) throw ocrNotAvailable();
-  return { text: (await ocr(bytes, mime)).text, source: mime === 'application/pdf' ? 'pdf' : 'image' };
+  const read = await ocr(bytes, mime);
+  return { text: read.text, source: mime === 'application/pdf' ? 'pdf' : 'image', ocrConfidence: read.confidence };
 }
 
 function validateInput(value: unknown): Omit<SubmitInput, 'source'> {
@@ -41,7 +44,8 @@ function validateInput(value: unknown): Omit<SubmitInput, 'source'> {
   return parsed.data;
 }
 
-async function fileToText(bytes: Uint8Array, mime: string, ocr: OcrPort | undefined): Promise<{ text: string; source: 'text' | 'pdf' | 'image' }> {
+async function fileToText(bytes: Uint8Array, mime: string, ocr: OcrPort | undefined): Promise<FileText> {
+  if (bytes.byteLength === 0) throw new WardClerkError('EMPTY_TEXT', 'The uploaded file is empty');
   const imageMime = OCR_IMAGE_TYPES[mime.toLowerCase()];
   if (imageMime) return ocrText(ocr, bytes, imageMime);
   if (IMAGE_TYPES.test(mime)) throw new WardClerkError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported image type; send PNG, JPEG or TIFF', { details: { mime, accepted: ACCEPTED } });
@@ -85,14 +89,14 @@ export async function readPrescriptionRequest(c: Context<AppEnv>): Promise<Submi
     if (!(file instanceof File)) {
       throw new WardClerkError('VALIDATION_FAILED', 'Expected a file in the form field "file"', { details: { field: 'file' } });
     }
-    const { text, source } = await fileToText(new Uint8Array(await file.arrayBuffer()), file.type, c.get('ocr'));
+    const { text, source, ocrConfidence } = await fileToText(new Uint8Array(await file.arrayBuffer()), file.type, c.get('ocr'));
     const rest = validateInput({ text, patient_ref: optionalField(form['patient_ref']), doctor: optionalField(form['doctor']), external_id: optionalField(form['external_id']) });
-    return { ...rest, source };
+    return { ...rest, source, ocrConfidence };
   }
   if (type.startsWith('application/pdf') || type.startsWith('text/plain') || IMAGE_TYPES.test(type.split(';')[0] ?? '')) {
-    const { text, source } = await fileToText(await readBodyBytes(c, MAX_FILE_BYTES), (type.split(';')[0] ?? '').trim(), c.get('ocr'));
+    const { text, source, ocrConfidence } = await fileToText(await readBodyBytes(c, MAX_FILE_BYTES), (type.split(';')[0] ?? '').trim(), c.get('ocr'));
     const rest = validateInput({ text, patient_ref: optionalField(c.req.header('x-patient-ref')), doctor: optionalField(c.req.header('x-doctor')) });
-    return { ...rest, source };
+    return { ...rest, source, ocrConfidence };
   }
   throw new WardClerkError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type', {
     details: { accepted: ACCEPTED },

@@ -16,6 +16,8 @@ export interface SubmitInput {
   doctor?: string | undefined;
   external_id?: string | undefined;
   source: 'text' | 'pdf' | 'image';
+  /** Lowest OCR page confidence (0–1) when the text was read by OCR; the engine warns when it is low. */
+  ocrConfidence?: number | undefined;
 }
 
 /** Rejects empty or oversized text with a coded error before any work is done. */
@@ -29,7 +31,7 @@ export function checkText(text: string): void {
 export async function submitPrescription(deps: GatewayDeps, tenantId: string, input: SubmitInput): Promise<PrescriptionRecord> {
   checkText(input.text);
   let started = performance.now();
-  const extraction = await deps.extract(tenantId, input.text);
+  const extraction = await deps.extract(tenantId, input.text, input.ocrConfidence === undefined ? {} : { ocrConfidence: input.ocrConfidence });
   observeStage(deps.metrics, 'engine', started);
   deps.metrics.extractionLatency.observe({ extractor: extraction.extractor }, extraction.latency_ms / 1000);
   started = performance.now();
