@@ -30,7 +30,15 @@ function toCoded(err: unknown): WardClerkError | null {
     if (err.status === 401) return new WardClerkError('UNAUTHENTICATED', 'Authentication required');
     return new WardClerkError('BAD_REQUEST', 'Bad request', { status: err.status });
   }
+  if (isClientAbort(err)) return new WardClerkError('CANCELLED', 'The client closed the connection before the request was read', { cause: err });
   return null;
+}
+
+/** Node's error for a request whose client hung up mid-body (abortIncoming): the peer's doing, not a bug. */
+function isClientAbort(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ECONNRESET' || code === 'ECONNABORTED' || code === 'ERR_STREAM_PREMATURE_CLOSE' || err.message === 'aborted';
 }
 
 /** Renders an error as the envelope; the one place errors become HTTP. */
