@@ -20,6 +20,9 @@ export interface DrugMatch {
 }
 
 interface Node { next: Map<string, Node>; entry: DrugEntry | null; strict: boolean }
+interface WordInfo { first: Node | undefined; noFuzzy: boolean }
+/** Bound on the per-word cache (entries); it is emptied when full. */
+const WORD_CACHE_MAX = 8192;
 
 /** Characters allowed between the words of a multi-word name ("Z-Pak", "Tylenol #3", "co-amoxiclav"): 1–3 of " -/#+" (see isGap). */
 const OCR_DIGITS: Record<string, string> = { '0': 'o', '1': 'l', '5': 's', '8': 'b', '3': 'e', '6': 'g', '7': 't' };
@@ -80,7 +83,13 @@ export class DrugMatcher {
   /** Everyday English, anatomy and listed clinical words: never fuzzy-corrected, never OCR fragments. */
   private readonly noFuzzy: Set<string>;
   /** Whether a word is an everyday word or a one-word drug name (an OCR fragment must be neither). */
-  private readonly known = (w: string): boolean => this.noFuzzy.has(w) || this.root.next.get(w)?.entry != null;
+  private readonly known = (w: string): boolean => { const info = this.wordInfo(w); return info.noFuzzy || info.first?.entry != null; };
+  /**
+   * Per word: the trie's first-word node and whether it is never fuzzy-corrected. Both tables hold
+   * tens of thousands of words and every word of every note was looked up in both; notes reuse a
+   * small working set of words, so one lookup in this small table answers most of them.
+   */
+  private readonly words = new Map<string, WordInfo>();
 
   constructor(vocab: DrugVocab) {
     this.everyday = everydayWords();
@@ -106,17 +115,28 @@ export class DrugMatcher {
     for (const w of this.single.keys()) this.longestSingle = Math.max(this.longestSingle, w.length);
   }
 
+  private wordInfo(w: string): WordInfo {
+    let info = this.words.get(w);
+    if (info === undefined) {
+      info = { first: this.root.next.get(w), noFuzzy: this.noFuzzy.has(w) };
+      if (this.words.size >= WORD_CACHE_MAX) this.words.clear();
+      this.words.set(w, info);
+    }
+    return info;
+  }
+
   /** All drug mentions in `text`, left to right, non-overlapping, longest first at each position. */
   findAll(text: string): DrugMatch[] {
     const toks = wordTokens(text);
     const out: DrugMatch[] = [];
     for (let i = 0; i < toks.length; i++) {
+      const info = this.wordInfo(toks[i]!.w);
       let node: Node | undefined = this.root;
       let bestJ = -1;
       let bestEntry: DrugEntry | null = null;
       for (let j = i; j < toks.length && node; j++) {
         if (j > i && !isGap(text, toks[j - 1]!.e, toks[j]!.s)) break;
-        node = node.next.get(toks[j]!.w);
+        node = j === i ? info.first : node.next.get(toks[j]!.w);
         if (node?.entry && (!node.strict || inDrugContext(text, toks[i]!.s, toks[j]!.e))) { bestJ = j; bestEntry = node.entry; }
       }
       const t = toks[i]!;
@@ -130,7 +150,7 @@ export class DrugMatcher {
       const next = toks[i + 1];
       const splitCandidate = next !== undefined && next.s === t.e + 1 && t.w.length + next.w.length >= 6 && text.charCodeAt(t.e) === 32;
       if (t.w.length < MIN_FUZZY - 1 && !splitCandidate) continue;
-      if (this.noFuzzy.has(t.w)) continue;
+      if (info.noFuzzy) continue;
       if (splitCandidate && this.splitRepair(text, t, next, out)) { i++; continue; }
       if (t.w.length < MIN_FUZZY - 1) continue;
       let hit = this.memo.get(t.w);

@@ -29,14 +29,25 @@ export interface PhraseMatch<T> {
 /** Side words a phrase may hold without naming them ("fracture of the left wrist"). */
 const SIDE_WORDS = new Set(['left', 'right', 'bilateral']);
 
+/** Bound on the root-lookup cache (entries); it is emptied when full. */
+const ROOT_CACHE_MAX = 8192;
+
 export class PhraseTrie<T> {
   private readonly root: Node<T> = { next: null, entries: null };
+  /**
+   * The root's children for words seen recently, misses included. The root of a large vocabulary
+   * (ICD-10-CM) holds ~100k first words; every token of every note starts a lookup there, and
+   * probing that table was the conditions matcher's main cost. Notes reuse a small working set of
+   * words, so a small table answers most lookups.
+   */
+  private readonly rootCache = new Map<string, Node<T> | null>();
   size = 0;
 
   /** Adds `phrase`; with `caseSensitive` the text must match the phrase's letter case exactly. */
   add(phrase: string, value: T, caseSensitive = false): void {
     const toks = tokenize(phrase);
     if (toks.length === 0) return;
+    this.rootCache.clear();
     let node = this.root;
     for (const t of toks) {
       node.next ??= new Map();
@@ -55,7 +66,7 @@ export class PhraseTrie<T> {
 
   /** The value of a one-token phrase written in any letter case (`norm` lower-cased), or null. */
   single(norm: string): T | null {
-    const node = this.root.next?.get(norm);
+    const node = this.rootChild(norm);
     if (!node?.entries) return null;
     for (const e of node.entries) if (!e.exact) return e.value;
     return null;
@@ -63,7 +74,18 @@ export class PhraseTrie<T> {
 
   /** Whether some phrase starts with the token `norm`. */
   startsWith(norm: string): boolean {
-    return this.root.next?.has(norm) ?? false;
+    return this.rootChild(norm) !== null;
+  }
+
+  /** The root's child for `norm` (through the cache), or null. */
+  private rootChild(norm: string): Node<T> | null {
+    let child = this.rootCache.get(norm);
+    if (child === undefined) {
+      child = this.root.next?.get(norm) ?? null;
+      if (this.rootCache.size >= ROOT_CACHE_MAX) this.rootCache.clear();
+      this.rootCache.set(norm, child);
+    }
+    return child;
   }
 
   /** Longest match starting at token `i`, or null. */
@@ -80,9 +102,10 @@ export class PhraseTrie<T> {
     best: PhraseMatch<T> | null): PhraseMatch<T> | null {
     if (j >= tokens.length || !node.next) return best;
     const norm = tokens[j]!.norm;
-    const exact = node.next.get(norm);
+    const atRoot = node === this.root;
+    const exact = atRoot ? this.rootChild(norm) : node.next.get(norm);
     const sing = singulars[j];
-    const singular = sing === undefined ? undefined : node.next.get(sing);
+    const singular = sing === undefined ? undefined : atRoot ? this.rootChild(sing) : node.next.get(sing);
     if (exact) best = this.follow(text, tokens, singulars, first, j, exact, best);
     if (singular) best = this.follow(text, tokens, singulars, first, j, singular, best);
     // A side written inside a phrase ("fracture of the left wrist" for "fracture of the wrist"):
