@@ -187,5 +187,7 @@ describe.skipIf(!present)('OCR on the prescription endpoint', () => {
     const names = r.body.data.medications.map((m: { name: string | null }) => m.name?.toLowerCase());
     expect(names).toContain('metformin');
     expect(r.body.data.text.toLowerCase()).toContain('metformin');
+    // A clean scan reads with high confidence: no low-confidence warning (0–100 page scores are scaled to 0–1).
+    expect(r.body.data.warnings.map((w: { code: string }) => w.code)).not.toContain('OCR_LOW_CONFIDENCE');
   }, 120_000);
 });

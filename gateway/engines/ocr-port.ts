@@ -33,7 +33,9 @@ export function createEngineOcr(bus: Pick<Bus, 'request'>, timeoutMs: number): O
     try {
       const reply = await bus.request(contracts.engineOcr, { mime, bytes_b64: Buffer.from(bytes).toString('base64') }, { timeoutMs });
       // The weakest page decides: one blurred page is enough to doubt what was read from it.
-      const confidence = reply.pages.length ? Math.min(...reply.pages.map((p) => p.confidence)) : 0;
+      // Engines report a mean word confidence of 0–100 per page; extractors take 0–1.
+      const lowest = reply.pages.length ? Math.min(...reply.pages.map((p) => p.confidence)) : 0;
+      const confidence = Math.min(1, Math.max(0, lowest / 100));
       return { text: reply.pages.map((p) => p.text).join('\n\n'), pages: reply.pages.length, confidence };
     } catch (e) {
       throw withRetryAfter(e);
