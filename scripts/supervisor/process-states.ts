@@ -27,7 +27,7 @@ export class ProcessStates {
     };
     if (before?.state !== next.state) next.since = now;
     this.processes[name] = next;
-    if (before?.state !== next.state) this.logger.info({ process: name, state: next.state, pid: next.pid, restarts: next.restarts }, 'process state');
+    if (before?.state !== next.state) this.logger.info({ process: name, state: next.state, child_pid: next.pid, restarts: next.restarts }, 'process state');
     this.schedule();
   }
 

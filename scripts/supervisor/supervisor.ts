@@ -82,7 +82,7 @@ export async function startSupervisor(config: Config, options: SupervisorOptions
   // Leftovers of a supervisor that was killed without cleaning up hold locks and ports.
   for (const name of [...roles].reverse().concat('nats-server' as never)) {
     const stale = await stopStaleFromPidFile(pidFile(name), graceMs);
-    if (stale !== null) logger.warn({ process: name, pid: stale }, 'stopped a stale process left by an earlier run');
+    if (stale !== null) logger.warn({ process: name, child_pid: stale }, 'stopped a stale process left by an earlier run');
   }
 
   await initCrypto();
@@ -106,7 +106,7 @@ export async function startSupervisor(config: Config, options: SupervisorOptions
       if (slot.proc) {
         states.update(slot.name, { state: 'stopping' });
         const info = await slot.proc.stop(graceMs);
-        logger.info({ process: slot.name, pid: slot.proc.pid, code: info.code, signal: info.signal }, 'stopped');
+        logger.info({ process: slot.name, child_pid: slot.proc.pid, code: info.code, signal: info.signal }, 'stopped');
       }
       states.update(slot.name, { state: 'stopped', pid: null, restart_at: null });
       await removePidFile(pidFile(slot.name));
@@ -187,7 +187,7 @@ export async function startSupervisor(config: Config, options: SupervisorOptions
         new RestartPolicy(policyOptions),
       );
       natsUrl = (slot.proc as NatsProcess).url;
-      logger.info({ process: 'nats-server', url: natsUrl, pid: slot.proc?.pid }, 'nats-server ready');
+      logger.info({ process: 'nats-server', url: natsUrl, child_pid: slot.proc?.pid }, 'nats-server ready');
     }
     const env: NodeJS.ProcessEnv = {
       ...(options.env ?? process.env),
@@ -209,7 +209,7 @@ export async function startSupervisor(config: Config, options: SupervisorOptions
       const launch = () => spawnRoleChild({ role, command: roleCommand(role), env: roleEnv(role), cwd: REPO_ROOT, readyTimeoutMs, output: 'inherit', abort: stopController.signal });
       await supervise(slot, launch, new RestartPolicy(policyOptions));
       if (role === 'gateway') gatewayUrl = (slot.proc as RoleChild | undefined)?.url;
-      logger.info({ process: role, pid: slot.proc?.pid }, 'ready');
+      logger.info({ process: role, child_pid: slot.proc?.pid }, 'ready');
     }
   } catch (error) {
     // Interrupted by a signal while starting: not a failure, shutdown is already under way.
