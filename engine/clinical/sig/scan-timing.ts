@@ -137,8 +137,8 @@ export function scanTiming(c: Claims, phase: Phase): void {
     note(span);
     return true;
   });
-  for (const [re, repeat] of P.FIXED_FREQUENCIES) c.each(re, (_m, span) => setBase({ ...repeat }, span));
-  for (const [re, codes, three] of P.WHEN_PATTERNS) {
+  if (P.ANY_FIXED_FREQUENCY.test(t)) for (const [re, repeat] of P.FIXED_FREQUENCIES) c.each(re, (_m, span) => setBase({ ...repeat }, span));
+  if (P.ANY_WHEN_PATTERN.test(t)) for (const [re, codes, three] of P.WHEN_PATTERNS) {
     c.each(re, (m, span) => {
       const list = codes.length > 0 ? codes : mealCodes(m[0]);
       for (const code of list) if (!when.includes(code)) when.push(code);

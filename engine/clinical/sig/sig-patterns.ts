@@ -62,6 +62,17 @@ export const FIXED_FREQUENCIES: Array<[RegExp, { frequency?: number; period?: nu
   [g(`${L}(?:stat|once only|one time only|one time|single dose|as a single dose|once|now|x\\s?1(?! ?[a-z0-9]))${R}`), { count: 1 }],
 ];
 
+/**
+ * Whether any pattern of a list matches anywhere in a text: one regex run instead of one per
+ * pattern. A phase with no match skips the list's scanners (they would claim nothing); with a
+ * match every pattern still runs in order, so claims are unchanged. The patterns hold no named
+ * groups or back-references, so their alternation is well-formed.
+ */
+const anyOf = (list: Array<[RegExp, ...unknown[]]>): RegExp => new RegExp(list.map(([re]) => `(?:${re.source})`).join('|'));
+
+/** Matches where some FIXED_FREQUENCIES pattern matches. */
+export const ANY_FIXED_FREQUENCY = anyOf(FIXED_FREQUENCIES);
+
 /** Named times of day and meal relations → FHIR EventTiming codes. */
 export const WHEN_PATTERNS: Array<[RegExp, string[], boolean]> = [
   // [pattern, when codes, implies "three times a day" when alone]
@@ -78,6 +89,8 @@ export const WHEN_PATTERNS: Array<[RegExp, string[], boolean]> = [
   [g(`${L}(?:every evening|each evening|in the evenings?|evenings?|q\\.?\\s?p\\.?\\s?m\\.?|pm|p\\.m\\.|qpm|teatime|tea time)${R}`), ['EVE'], false],
   [g(`${L}(?:at noon|midday|at lunchtime|lunchtime|noon|mid-day)${R}`), ['NOON'], false],
 ];
+/** Matches where some WHEN_PATTERNS pattern matches. */
+export const ANY_WHEN_PATTERN = anyOf(WHEN_PATTERNS);
 export const MEAL_OFFSET = g(`${L}(${N})\\s?(minutes?|mins?|min|hours?|hrs?|h)\\s?(before|after|prior to) (meals|food|eating|each meal|breakfast|lunch|dinner|supper|bedtime|bed)${R}`);
 
 const DAY_SRC = '(?:mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|mon|tues?|wed|thur?s?|fri|sat|sun)';
