@@ -25,3 +25,16 @@ describe('windowEnd', () => {
     expect(sigOf(v, 17)).toBe('one tablet');
   });
 });
+
+describe('lineStart and headerAbove on a note written as one very long line', () => {
+  it('look back a bounded window, so a 500 KB one-line note extracts in linear time (it took ~30 s when each mention scanned to the start)', async () => {
+    const { lineStart, headerAbove } = await import('./med-context.js');
+    const { extractClinical } = await import('../extract.js');
+    const line = 'Metformin 500 mg BID and lisinopril 10 mg daily for HTN; '.repeat(9000);
+    expect(lineStart(line, line.length)).toBe(line.length - 2000);
+    expect(lineStart('Home meds:\nMetformin', 15)).toBe(11);
+    expect(headerAbove('HOME MEDICATIONS\nMetformin 500 mg', 20)).toBe('home medications');
+    const meds = extractClinical(line).medications.map((m) => m.name).sort();
+    expect(meds).toEqual(['lisinopril', 'metformin']);
+  }, 20_000);
+});

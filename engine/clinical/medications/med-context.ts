@@ -74,8 +74,18 @@ function clauseEnd(text: string, from: number, end: number): number {
 
 /** Start of the line that holds `pos`. */
 export function lineStart(text: string, pos: number): number {
-  return text.lastIndexOf('\n', pos - 1) + 1;
+  // Bounded look-back: a note written as one 500 KB line would otherwise make every mention scan
+  // back to the start (quadratic; tens of seconds of engine time). Context further back than
+  // LINE_WINDOW characters on the same line is not a drug's context anyway.
+  const floor = Math.max(0, pos - LINE_WINDOW);
+  for (let i = pos - 1; i >= floor; i--) if (text.charCodeAt(i) === 10) return i + 1;
+  return floor;
 }
+
+const LINE_WINDOW = 2000;
+/** How far above a mention a list header is looked for, and the longest line that can be one. */
+const HEADER_WINDOW = 8000;
+const HEADER_LINE_MAX = 200;
 
 /**
  * The nearest list header above `pos` ("Allergies:", "DISCONTINUED MEDICATIONS", "New meds:"),
@@ -87,8 +97,9 @@ export function headerAbove(text: string, pos: number): string {
   const colon = own.lastIndexOf(':');
   if (colon !== -1 && /^[\sA-Za-z/&*#_-]{3,50}$/.test(own.slice(0, colon))) return own.slice(0, colon).replace(/[*#_]/g, '').trim().toLowerCase();
   let end = ls - 1;
-  for (let i = 0; i < 40 && end > 0; i++) {
-    const start = text.lastIndexOf('\n', end - 1) + 1;
+  for (let i = 0; i < 40 && end > 0 && pos - end < HEADER_WINDOW; i++) {
+    const start = lineStart(text, end);
+    if (end - start > HEADER_LINE_MAX) { end = start - 1; continue; } // prose, never a header
     const line = stripMarkdown(text.slice(start, end).trim());
     if (line === null) { end = start - 1; continue; }
     // Only a header standing alone governs the lines below it; "Allergies: penicillin" covers its own line.
