@@ -6,8 +6,16 @@
 import { chmod, link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import { KEY_BYTES, randomKey } from './crypto.js';
+import { KEY_BYTES, deriveKey, randomKey } from './crypto.js';
 import { WardClerkError } from './errors.js';
+
+/**
+ * The JetStream store's encryption key (nats-server `cipher: chachapoly`), hex, derived from the
+ * master key: one definition for the supervisor, the config renderer and the test kit.
+ */
+export function jetstreamCipherKeyHex(masterKey: Uint8Array): string {
+  return Buffer.from(deriveKey(masterKey, 1, 'natsjs__')).toString('hex');
+}
 
 /**
  * Reads the master key at `path`, or creates it (32 random bytes, mode 0600, parent directory

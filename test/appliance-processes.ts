@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deriveKey, initCrypto } from '../core/crypto.js';
-import { loadOrCreateMasterKey } from '../core/master-key.js';
+import { initCrypto } from '../core/crypto.js';
+import { loadOrCreateMasterKey, jetstreamCipherKeyHex } from '../core/master-key.js';
 import { credentialsDirOf } from '../core/nats-credentials.js';
 import { startNatsServer, type NatsServerHandle } from './nats-server.js';
 import { startRole, type RoleProcess } from './role-process.js';
@@ -55,7 +55,7 @@ export async function startProcessAppliance(env: Record<string, string> = {}): P
   await initCrypto();
   const dataDir = await mkdtemp(join(tmpdir(), 'wardclerk-procs-'));
   const key = await loadOrCreateMasterKey(join(dataDir, 'master.key'));
-  const nats = await startNatsServer({ cipherKeyHex: Buffer.from(deriveKey(key, 1, 'natsjs__')).toString('hex'), credentialsDir: credentialsDirOf(dataDir) });
+  const nats = await startNatsServer({ cipherKeyHex: jetstreamCipherKeyHex(key), credentialsDir: credentialsDirOf(dataDir) });
   const roleEnv = {
     NATS_URL: nats.url,
     WARDCLERK_DATA_DIR: dataDir,

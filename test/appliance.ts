@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../core/config.js';
-import { deriveKey, initCrypto } from '../core/crypto.js';
+import { initCrypto } from '../core/crypto.js';
 import { createLogger, type Logger } from '../core/logger.js';
-import { loadOrCreateMasterKey } from '../core/master-key.js';
+import { loadOrCreateMasterKey, jetstreamCipherKeyHex } from '../core/master-key.js';
 import { credentialsDirOf } from '../core/nats-credentials.js';
 import type { RoleHandle } from '../core/role.js';
 import { runEngine } from '../engine/main.js';
@@ -47,7 +47,7 @@ export async function startAppliance(options: StartApplianceOptions = {}): Promi
   const dataDir = await mkdtemp(join(tmpdir(), 'wardclerk-app-'));
   const masterKey = await loadOrCreateMasterKey(join(dataDir, 'master.key'));
   // Per-role NATS users as `npm start` makes them: each role finds its file under the data dir.
-  const nats = await startNatsServer({ cipherKeyHex: Buffer.from(deriveKey(masterKey, 1, 'natsjs__')).toString('hex'), credentialsDir: credentialsDirOf(dataDir) });
+  const nats = await startNatsServer({ cipherKeyHex: jetstreamCipherKeyHex(masterKey), credentialsDir: credentialsDirOf(dataDir) });
   const config = loadConfig({
     WARDCLERK_DATA_DIR: dataDir,
     WARDCLERK_PORT: '0',

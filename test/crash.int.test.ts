@@ -7,8 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deriveKey, initCrypto } from '../core/crypto.js';
-import { loadOrCreateMasterKey } from '../core/master-key.js';
+import { initCrypto } from '../core/crypto.js';
+import { loadOrCreateMasterKey, jetstreamCipherKeyHex } from '../core/master-key.js';
 import { credentialsDirOf } from '../core/nats-credentials.js';
 import { call, createTenantClient, operatorToken, until } from './api-client.js';
 import { startNatsServer, type NatsServerHandle } from './nats-server.js';
@@ -31,7 +31,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'wardclerk-crash-'));
   const key = await loadOrCreateMasterKey(join(dataDir, 'master.key'));
   // Each role process finds its own NATS credentials under WARDCLERK_DATA_DIR, as under npm start.
-  nats = await startNatsServer({ cipherKeyHex: Buffer.from(deriveKey(key, 1, 'natsjs__')).toString('hex'), credentialsDir: credentialsDirOf(dataDir) });
+  nats = await startNatsServer({ cipherKeyHex: jetstreamCipherKeyHex(key), credentialsDir: credentialsDirOf(dataDir) });
   env = {
     NATS_URL: nats.url,
     WARDCLERK_DATA_DIR: dataDir,

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deriveKey, initCrypto } from '../core/crypto.js';
-import { loadOrCreateMasterKey } from '../core/master-key.js';
+import { initCrypto } from '../core/crypto.js';
+import { loadOrCreateMasterKey, jetstreamCipherKeyHex } from '../core/master-key.js';
 import { credentialsDirOf } from '../core/nats-credentials.js';
 import { call, createTenantClient, operatorToken, type TenantClient } from './api-client.js';
 import { startNatsServer, type NatsServerHandle } from './nats-server.js';
@@ -31,7 +31,7 @@ beforeAll(async () => {
   await initCrypto();
   dataDir = await mkdtemp(join(tmpdir(), 'wardclerk-wsh-'));
   const key = await loadOrCreateMasterKey(join(dataDir, 'master.key'));
-  nats = await startNatsServer({ cipherKeyHex: Buffer.from(deriveKey(key, 1, 'natsjs__')).toString('hex'), credentialsDir: credentialsDirOf(dataDir) });
+  nats = await startNatsServer({ cipherKeyHex: jetstreamCipherKeyHex(key), credentialsDir: credentialsDirOf(dataDir) });
   gateway = await startRole('gateway', {
     NATS_URL: nats.url,
     WARDCLERK_DATA_DIR: dataDir,
@@ -141,8 +141,8 @@ describe('the OpenAPI document', () => {
     for (const p of ['/api/v1/ws', '/healthz', '/readyz', '/metrics']) expect(doc.paths[p]?.get, p).toBeDefined();
     const ws = doc.paths['/api/v1/ws'].get;
     const frames = ws['x-websocket-frames'];
-    expect(frames.client.map((f: any) => f.type).sort()).toEqual(['auth', 'cancel', 'generate', 'ping']);
-    expect(frames.server.map((f: any) => f.type).sort()).toEqual(['done', 'error', 'event', 'pong', 'ready', 'token']);
+    expect(frames.client.map((f: { type: string }) => f.type).sort()).toEqual(['auth', 'cancel', 'generate', 'ping']);
+    expect(frames.server.map((f: { type: string }) => f.type).sort()).toEqual(['done', 'error', 'event', 'pong', 'ready', 'token']);
     for (const f of [...frames.client, ...frames.server]) expect(f.schema.properties.type.const).toBe(f.type);
     for (const t of ['auth', 'ping', 'generate', 'cancel', 'ready', 'pong', 'event', 'token', 'done', 'error']) expect(ws.description).toContain(`\`${t}\``);
   });
@@ -175,8 +175,8 @@ describe('hostile WebSocket frames on /api/v1/ws', () => {
     await expect.poll(() => raw.received().toString('latin1'), { timeout: 5000 }).toContain('{"type":"pong"}');
     raw.destroy();
     const ws = new WebSocket(`${gateway.url!.replace('http', 'ws')}/api/v1/ws`, ['wardclerk.v1', client.token]);
-    const frames: any[] = [];
-    ws.on('message', (m) => frames.push(JSON.parse(String(m))));
+    const frames: Array<{ type: string; id?: string }> = [];
+    ws.on('message', (m) => frames.push(JSON.parse(String(m)) as (typeof frames)[number]));
     await expect.poll(() => frames.some((f) => f.type === 'ready'), { timeout: 5000 }).toBe(true);
     ws.send(JSON.stringify({ type: 'ping', id: 'p1' }));
     await expect.poll(() => frames.find((f) => f.type === 'pong'), { timeout: 5000 }).toEqual({ type: 'pong', id: 'p1' });

@@ -17,8 +17,8 @@ import { parseArgs } from 'node:util';
 import { natsUsersFor } from '../../core/bus-permissions.js';
 import { loadConfig } from '../../core/config.js';
 import { credentialsDirOf, ensureNatsCredentials } from '../../core/nats-credentials.js';
-import { deriveKey, initCrypto } from '../../core/crypto.js';
-import { loadOrCreateMasterKey } from '../../core/master-key.js';
+import { initCrypto } from '../../core/crypto.js';
+import { loadOrCreateMasterKey, jetstreamCipherKeyHex } from '../../core/master-key.js';
 import { findNatsServer } from '../setup/find-nats-server.js';
 import { renderNatsConfig, supportsSyncInterval } from './nats-config.js';
 
@@ -30,7 +30,7 @@ export async function renderDeployedNatsConfig(
   const config = loadConfig(env);
   await initCrypto();
   const master = await loadOrCreateMasterKey(config.masterKeyFile);
-  const cipherKeyHex = Buffer.from(deriveKey(master, 1, 'natsjs__')).toString('hex');
+  const cipherKeyHex = jetstreamCipherKeyHex(master);
   master.fill(0);
   const binary = findNatsServer(env);
   return renderNatsConfig({

@@ -11,9 +11,9 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../core/config.js';
-import { deriveKey, initCrypto } from '../../core/crypto.js';
+import { initCrypto } from '../../core/crypto.js';
 import { createLogger, type Logger } from '../../core/logger.js';
-import { loadOrCreateMasterKey } from '../../core/master-key.js';
+import { loadOrCreateMasterKey, jetstreamCipherKeyHex } from '../../core/master-key.js';
 import { credentialsFileOf } from '../../core/nats-credentials.js';
 import { supervisorStateFile } from '../../core/supervisor-state.js';
 import { watchParents } from '../setup/watch-parents.js';
@@ -87,7 +87,7 @@ export async function startSupervisor(config: Config, options: SupervisorOptions
 
   await initCrypto();
   const masterKey = await loadOrCreateMasterKey(config.masterKeyFile);
-  const cipherKeyHex = Buffer.from(deriveKey(masterKey, 1, 'natsjs__')).toString('hex');
+  const cipherKeyHex = jetstreamCipherKeyHex(masterKey);
   masterKey.fill(0);
 
   const slots: Slot[] = [];
