@@ -5,7 +5,7 @@
  * item index and external id, and nothing of another job or tenant.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTenantClient, operatorToken, until, type TenantClient } from './api-client.js';
+import { type ApiResponse, call, createTenantClient, operatorToken, until, type TenantClient } from './api-client.js';
 import { startAppliance, type Appliance } from './appliance.js';
 
 let app: Appliance;
@@ -29,11 +29,22 @@ async function submit(token: string, n: number, tag: string): Promise<string> {
   return r.body.job_id;
 }
 
-async function collect(url: (cursor: string | null) => string, token: string): Promise<any[]> {
-  const out: any[] = [];
+/** One prescription as the job and filtered lists return it (the fields these tests read). */
+interface ListedPrescription {
+  prescription_id: string;
+  job_id: string;
+  job_item_index: number;
+  external_id: string | null;
+  medications: Array<{ name: string }>;
+}
+
+type ListPage = ApiResponse<{ data: { items: ListedPrescription[]; next_cursor: string | null } }>;
+
+async function collect(url: (cursor: string | null) => string, token: string): Promise<ListedPrescription[]> {
+  const out: ListedPrescription[] = [];
   let cursor: string | null = null;
   do {
-    const page: any = await call(url(cursor), { token });
+    const page: ListPage = await call(url(cursor), { token });
     expect(page.status).toBe(200);
     expect(page.body.data.items.length).toBeLessThanOrEqual(25);
     out.push(...page.body.data.items);

@@ -97,14 +97,14 @@ describe('webhook lifecycle', () => {
 
   it('disables a subscription whose receiver keeps failing, announces it, and stops sending', async () => {
     const ws = new WebSocket(`${app.url.replace('http', 'ws')}/api/v1/ws`, ['wardclerk.v1', a.token]);
-    const frames: any[] = [];
-    ws.on('message', (raw) => frames.push(JSON.parse(String(raw))));
+    const frames: Array<{ type: string; event?: { type: string; data: unknown } }> = [];
+    ws.on('message', (raw) => frames.push(JSON.parse(String(raw)) as (typeof frames)[number]));
     await until(async () => frames.some((f) => f.type === 'ready'));
     for (const text of ['Ibuprofen 400 mg every 6 hours', 'Omeprazole 20 mg once daily']) {
       expect((await call(`${app.url}/api/v1/prescriptions`, { method: 'POST', token: a.token, json: { text } })).status).toBe(201);
     }
-    const disabled = await until(async () => frames.find((f) => f.type === 'event' && f.event.type === 'webhook.disabled'), 30_000);
-    expect(disabled.event.data).toMatchObject({ webhook_id: id, reason: 'consecutive_failures' });
+    const disabled = await until(async () => frames.find((f) => f.type === 'event' && f.event?.type === 'webhook.disabled'), 30_000);
+    expect(disabled.event?.data).toMatchObject({ webhook_id: id, reason: 'consecutive_failures' });
     ws.close();
     const view = await until(async () => {
       const r = await call(`${app.url}/api/v1/webhooks/${id}`, { token: a.token });
@@ -117,8 +117,9 @@ describe('webhook lifecycle', () => {
       const r = await call(`${app.url}/api/v1/webhooks/${id}/dead-letters`, { token: a.token });
       return r.body.data.items.length === 2 ? r.body.data.items : null;
     }, 30_000);
-    expect(dead.every((d: any) => d.status === 'dead')).toBe(true);
-    expect(dead.some((d: any) => d.last_status_code === 500)).toBe(true);
+    const letters = dead as Array<{ status: string; last_status_code: number | null }>;
+    expect(letters.every((d) => d.status === 'dead')).toBe(true);
+    expect(letters.some((d) => d.last_status_code === 500)).toBe(true);
     expect(got.length).toBeLessThanOrEqual(4);
     const sentBefore = got.length;
     await call(`${app.url}/api/v1/prescriptions`, { method: 'POST', token: a.token, json: { text: 'Metformin 500 mg twice daily' } });

@@ -7,7 +7,7 @@
  */
 import autocannon from 'autocannon';
 import { credentialsDirOf } from '../../core/nats-credentials.js';
-import { call, createTenantClient, operatorToken } from '../../test/api-client.js';
+import { type ApiResponse, call, createTenantClient, operatorToken } from '../../test/api-client.js';
 import { startProcessAppliance } from '../../test/appliance-processes.js';
 import { cpuDelta, cpuSnapshot } from './process-cpu.js';
 
@@ -27,7 +27,7 @@ async function countJobPrescriptions(gw: string, token: string, jobId: string): 
   let total = 0;
   let cursor: string | null = null;
   do {
-    const r: any = await call(`${gw}/api/v1/jobs/${jobId}/prescriptions?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
+    const r: ApiResponse<{ data: { items: Array<{ external_id: string }>; next_cursor: string | null } }> = await call(`${gw}/api/v1/jobs/${jobId}/prescriptions?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
     if (r.status !== 200) return null; // route not there (older code)
     for (const it of r.body.data.items) {
       total++;
