@@ -13,6 +13,12 @@ import { KeyedLock } from './keyed-lock.js';
 import { Keyring } from './keyring.js';
 import { Layout, type RootDb } from './layout.js';
 import { OutboxRepo } from './outbox-repo.js';
+import { InvitationsRepo } from './invitations-repo.js';
+import { SessionsRepo } from './sessions-repo.js';
+import { TenantSettingsRepo } from './tenant-settings-repo.js';
+import { UsersRepo } from './users-repo.js';
+import { AssignmentsRepo } from './assignments-repo.js';
+import { PatientsRepo } from './patients-repo.js';
 import { PrescriptionsRepo } from './prescriptions-repo.js';
 import type { StoreContext } from './store-context.js';
 import { SystemRepo } from './system-repo.js';
@@ -38,6 +44,12 @@ export class Store implements AsyncDisposable {
   readonly webhooks: WebhooksRepo;
   readonly webhookDeliveries: WebhookDeliveriesRepo;
   readonly outbox: OutboxRepo;
+  readonly users: UsersRepo;
+  readonly invitations: InvitationsRepo;
+  readonly sessions: SessionsRepo;
+  readonly settings: TenantSettingsRepo;
+  readonly patients: PatientsRepo;
+  readonly assignments: AssignmentsRepo;
   readonly #db: RootDb;
   readonly #writer: GroupCommitWriter;
   #closing: Promise<void> | null = null;
@@ -54,6 +66,12 @@ export class Store implements AsyncDisposable {
     this.webhooks = new WebhooksRepo(ctx);
     this.webhookDeliveries = new WebhookDeliveriesRepo(ctx, this.webhooks);
     this.outbox = new OutboxRepo(ctx, db);
+    this.users = new UsersRepo(ctx);
+    this.invitations = new InvitationsRepo(ctx);
+    this.sessions = new SessionsRepo(ctx);
+    this.settings = new TenantSettingsRepo(ctx);
+    this.patients = new PatientsRepo(ctx);
+    this.assignments = new AssignmentsRepo(ctx);
   }
 
   /** Group-commit counters: synced `db.batch` calls vs writes they carried. */
