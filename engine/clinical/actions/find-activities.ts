@@ -1,0 +1,145 @@
+/**
+ * Recurring plan activities: every active medication with its FHIR Dosage and Timing (as needed
+ * for PRN; stopped, held and past ones are not activities), and recurring non-medication steps
+ * ("check blood sugar before breakfast", "walk 30 minutes daily", "change the dressing every 2
+ * days") whose Timing comes from the same sig grammar that reads medication directions.
+ */
+import type { Medication } from '../../../core/clinical/extraction.js';
+import type { Dosage, Timing } from '../../../core/clinical/fhir-dosage.js';
+import type { PlanActivity } from '../../../core/care/plan-items.js';
+import { parseSig } from '../sig/parse-sig.js';
+import { validateTiming } from '../timing-invariants.js';
+import { asInstruction } from './find-tasks.js';
+import { isoDateMs, msToIsoDate } from './due-date.js';
+import type { Sentence } from './sentences.js';
+
+const INACTIVE = new Set(['stopped', 'held', 'past']);
+const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+const DAY_MS = 86_400_000;
+const PHASE_UNIT_DAYS: Record<string, number> = { d: 1, wk: 7, mo: 30 };
+
+interface Kind {
+  kind: PlanActivity['kind'];
+  re: RegExp;
+  title(m: RegExpExecArray): string;
+}
+
+const MEASURED: Record<string, string> = {
+  sugar: 'blood sugar', sugars: 'blood sugar', glucose: 'blood sugar', grbs: 'blood sugar', cbg: 'blood sugar', bp: 'blood pressure',
+  pressure: 'blood pressure', weight: 'weight', temperature: 'temperature', temp: 'temperature', pulse: 'pulse', spo2: 'oxygen saturation',
+  oxygen: 'oxygen saturation', 'peak flow': 'peak flow', urine: 'urine output',
+};
+
+const KINDS: Kind[] = [
+  {
+    kind: 'measurement',
+    re: /\b(?:check|monitor|measure|record|test|note|chart|keep\s+a\s+log\s+of)\b[^.;]{0,30}?\b(sugars?|glucose|grbs|cbg|bp|pressure|weight|temperature|temp|pulse|spo2|oxygen|peak\s+flow|urine)\b/i,
+    title: (m) => `Check ${MEASURED[m[1]!.toLowerCase().replace(/\s+/g, ' ')] ?? m[1]!.toLowerCase()}`,
+  },
+  { kind: 'measurement', re: /\bweigh\s+(?:yourself|himself|herself|themselves|daily|every)\b/i, title: () => 'Check weight' },
+  { kind: 'exercise', re: /\b(walk(?:ing)?|exercises?|yoga|physiotherapy|physio|cycling|swim(?:ming)?|stretch(?:ing|es)?|jog(?:ging)?|spirometry|incentive\s+spirometer)\b/i, title: (m) => (/^walk/i.test(m[1]!) ? 'Walk' : /spiro/i.test(m[1]!) ? 'Breathing exercises' : 'Exercise') },
+  { kind: 'wound_care', re: /\b(dressing|wound|incision|stoma|suture\s+line|drain\s+site)\b/i, title: (m) => (/dressing/i.test(m[1]!) ? 'Change the dressing' : 'Wound care') },
+  { kind: 'diet', re: /\b(?:drink|fluids?|water\s+intake|diet)\b/i, title: () => 'Fluids and diet' },
+  { kind: 'other', re: /\b(sitz\s+bath|steam\s+inhalation|gargles?|salt\s+water|elevate|ice\s+packs?|hot\s+fomentation|warm\s+compress(?:es)?)\b/i, title: (m) => asInstruction(m[1]!) },
+];
+
+function hasSchedule(t: Timing | undefined): t is Timing {
+  const r = t?.repeat;
+  return !!r && (r.frequency !== undefined || (r.when?.length ?? 0) > 0 || (r.timeOfDay?.length ?? 0) > 0 || r.period !== undefined);
+}
+
+/** "Walk 30 minutes daily": how long each time, as Timing.repeat.duration. */
+function withSessionLength(timing: Timing, text: string): Timing {
+  const m = /(?<!\bevery\s{1,3})\b(\d{1,3})\s*(min(?:ute)?s?|hours?|hrs?)\b(?!\s*(?:later|after|before))/i.exec(text);
+  if (!m || timing.repeat?.duration !== undefined) return timing;
+  return { ...timing, repeat: { ...timing.repeat, duration: Number(m[1]), durationUnit: /^h/i.test(m[2]!) ? 'h' : 'min' } };
+}
+
+/** Non-medication recurring steps in sentences that hold no medication. */
+export function findRecurring(sentences: Sentence[], medications: Medication[]): Array<{ activity: PlanActivity; sentence: Sentence }> {
+  const out: Array<{ activity: PlanActivity; sentence: Sentence }> = [];
+  for (const s of sentences) {
+    // A sentence naming a medicine holds its directions (its sig may run on past the sentence).
+    if (medications.some((m) => { const n = m.spans['name'] ?? m.span; return n.start < s.end && n.start >= s.start; })) continue;
+    for (const k of KINDS) {
+      const m = k.re.exec(s.text);
+      if (!m) continue;
+      const timing = parseSig(s.text).dosage[0]?.timing;
+      if (!hasSchedule(timing)) break; // a step with no schedule is advice, not a plan activity
+      const t = k.kind === 'exercise' ? withSessionLength(timing, s.text) : timing;
+      if (validateTiming(t).length > 0) break;
+      out.push({
+        sentence: s,
+        activity: { kind: k.kind, title: k.title(m).slice(0, 200), instruction: asInstruction(s.text).slice(0, 1000), medication: null, timing: t, as_needed: false, span: { start: s.start, end: s.end }, source: 'rules' },
+      });
+      break;
+    }
+  }
+  return out;
+}
+
+function nameOf(m: Medication): string {
+  const written = m.text.trim() || m.name;
+  return written.charAt(0).toUpperCase() + written.slice(1);
+}
+
+/** One phase's dose and schedule in words ("20 mg QD"), where the shared sig text covers all phases. */
+function phaseInstruction(d: Dosage): string {
+  const q = d.doseAndRate?.[0]?.doseQuantity;
+  const dose = q?.value !== undefined ? `${q.value} ${q.unit ?? ''}`.trim() : '';
+  return [dose, d.timing?.code?.text ?? ''].filter(Boolean).join(' ') || (d.text ?? '');
+}
+
+/**
+ * Phases of a tapering or phased course run one after another: each phase's boundsDuration
+ * becomes a boundsPeriod from the note's date on, so the scheduler never runs two phases at once.
+ * A phase without a length ends the chain (later phases cannot be placed: `warnings`).
+ */
+function phased(dosages: Dosage[], noteDate: string, warnings: string[]): Dosage[] {
+  if (dosages.length <= 1) return dosages;
+  let start = isoDateMs(noteDate);
+  const out: Dosage[] = [];
+  for (const d of dosages) {
+    const r = d.timing?.repeat;
+    const dur = r?.boundsDuration;
+    if (start === null || !r) { warnings.push('phased_dosage_truncated'); break; }
+    const perUnit = PHASE_UNIT_DAYS[dur?.code ?? ''];
+    const days = dur?.value !== undefined && perUnit !== undefined ? dur.value * perUnit : NaN;
+    const { boundsDuration: _drop, ...rest } = r;
+    if (!Number.isFinite(days)) {
+      out.push({ ...d, timing: { ...d.timing, repeat: { ...rest, boundsPeriod: { start: msToIsoDate(start) } } } });
+      if (out.length < dosages.length) warnings.push('phased_dosage_truncated');
+      break;
+    }
+    const end = start + Math.round(days) * DAY_MS;
+    out.push({ ...d, timing: { ...d.timing, repeat: { ...rest, boundsPeriod: { start: msToIsoDate(start), end: msToIsoDate(end - DAY_MS) } } } });
+    start = end;
+  }
+  return out;
+}
+
+/** Plan activities for the note's active medications; `warnings` gets codes for what was left out. */
+export function medicationActivities(medications: Medication[], noteDate: string, warnings: string[], modelPaths: ReadonlySet<number>): PlanActivity[] {
+  const out: PlanActivity[] = [];
+  medications.forEach((m, i) => {
+    if (m.status !== null && INACTIVE.has(m.status)) {
+      warnings.push(`${m.status}_medication_not_planned`);
+      return;
+    }
+    const dosages = phased(m.dosage.length > 0 ? m.dosage : [{}], noteDate, warnings);
+    dosages.forEach((dosage, phase) => {
+      const asNeeded = m.as_needed || dosage.asNeededBoolean === true || dosage.asNeededCodeableConcept !== undefined;
+      const timing = dosage.timing && hasSchedule(dosage.timing) && validateTiming(dosage.timing).length === 0 ? dosage.timing : null;
+      if (!timing && !asNeeded) warnings.push('medication_without_schedule');
+      const code = m.rxcui ? { coding: [{ system: RXNORM, code: m.rxcui, display: m.name }], text: m.text } : { text: m.text };
+      out.push({
+        kind: 'medication',
+        title: (dosages.length > 1 ? `${nameOf(m)} (step ${phase + 1})` : m.strength ? `${nameOf(m)} ${m.strength}` : nameOf(m)).slice(0, 200),
+        instruction: (dosages.length > 1 ? phaseInstruction(dosage) : (dosage.text ?? m.sig ?? '')).slice(0, 1000),
+        medication: { name: m.name.slice(0, 200), code, dosage },
+        timing, as_needed: asNeeded, span: m.span, source: modelPaths.has(i) ? 'model' : 'rules',
+      });
+    });
+  });
+  return out;
+}

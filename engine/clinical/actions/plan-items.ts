@@ -1,0 +1,48 @@
+/**
+ * A note's actionable steps (issue 8): from its text and the clinical extraction of it, the
+ * checklist tasks and the plan activities (core/care/plan-items.ts). Rules only, pure and fast
+ * (no model call: a configured text model contributes through the hybrid extractor, whose
+ * medications are grounded in the note before they reach here; those are marked `source: model`).
+ */
+import type { Extraction } from '../../../core/clinical/extraction.js';
+import { PlanItemsSchema, type PlanItems } from '../../../core/care/plan-items.js';
+import { WardClerkError } from '../../../core/errors.js';
+import { isoDateMs } from './due-date.js';
+import { findRecurring, medicationActivities } from './find-activities.js';
+import { findTasks } from './find-tasks.js';
+import { splitSentences } from './sentences.js';
+
+const MAX_ITEMS = 200;
+
+/** Indexes of medications a model contributed (hybrid provenance `medications[i].name` from llm). */
+function modelMedications(extraction: Extraction): Set<number> {
+  const out = new Set<number>();
+  for (const p of extraction.provenance ?? []) {
+    const m = /^medications\[(\d+)\]\.name$/.exec(p.path);
+    if (m && p.source === 'llm') out.add(Number(m[1]));
+  }
+  return out;
+}
+
+/**
+ * The plan items of `text`, whose extraction is `extraction`, written on `noteDate` (ISO date; due
+ * dates are computed from it). VALIDATION_FAILED for a note date that is not an ISO date.
+ */
+export function planItemsFrom(text: string, extraction: Extraction, noteDate: string): PlanItems {
+  if (isoDateMs(noteDate) === null) throw new WardClerkError('VALIDATION_FAILED', 'note_date must be an ISO date (YYYY-MM-DD)', { details: { field: 'note_date' } });
+  const warnings: string[] = [];
+  const sentences = splitSentences(text);
+  const recurring = findRecurring(sentences, extraction.medications);
+  const activities = [
+    ...medicationActivities(extraction.medications, noteDate, warnings, modelMedications(extraction)),
+    ...recurring.map((r) => r.activity),
+  ].sort((a, b) => a.span.start - b.span.start);
+  const tasks = findTasks(sentences, extraction.medications, noteDate, new Set(recurring.map((r) => r.sentence)));
+  if (tasks.length > MAX_ITEMS || activities.length > MAX_ITEMS) warnings.push('too_many_items_truncated');
+  // Parsed once at the boundary: an item the shapes refuse is a bug here, not bad input.
+  return PlanItemsSchema.parse({
+    tasks: tasks.slice(0, MAX_ITEMS),
+    activities: activities.slice(0, MAX_ITEMS),
+    warnings: [...new Set(warnings)].slice(0, MAX_ITEMS),
+  });
+}
