@@ -33,6 +33,9 @@ const ENV = {
   WARDCLERK_MASTER_KEY_FILE: { schema: z.string().min(1).optional(), help: 'path to the 32-byte master key file' },
   WARDCLERK_MODELS_DIR: { schema: z.string().min(1).default('./models'), help: 'a directory path' },
   WARDCLERK_TOKEN_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(86400).default(3600), help: '60–86400' },
+  WARDCLERK_USER_TOKEN_TTL_SECONDS: { schema: z.coerce.number().int().min(60).max(86400).default(900), help: "seconds a person's access token lives, 60–86400 (default 900)" },
+  WARDCLERK_REFRESH_TTL_SECONDS: { schema: z.coerce.number().int().min(300).max(31_536_000).default(2_592_000), help: 'seconds a sign-in session (refresh-token family) lasts, 300–31536000 (default 30 days)' },
+  WARDCLERK_INVITATION_TTL_SECONDS: { schema: z.coerce.number().int().min(300).max(31_536_000).default(604_800), help: 'seconds an invitation code stays valid, 300–31536000 (default 7 days)' },
   WARDCLERK_JWT_ISSUER: { schema: z.string().min(1).default('wardclerk'), help: 'a string' },
   WARDCLERK_JWT_AUDIENCE: { schema: z.string().min(1).default('wardclerk-api'), help: 'a string' },
   WARDCLERK_ENGINE_TIMEOUT_MS: { schema: z.coerce.number().int().min(100).default(30000), help: 'milliseconds' },
@@ -88,6 +91,11 @@ export interface Config {
   masterKeyFile: string;
   modelsDir: string;
   tokenTtlSeconds: number;
+  /** Lifetime of a person's access token (short: revocation takes effect at the next refresh). */
+  userTokenTtlSeconds: number;
+  /** Absolute lifetime of a sign-in session; refreshing does not extend it. */
+  refreshTtlSeconds: number;
+  invitationTtlSeconds: number;
   jwtIssuer: string;
   jwtAudience: string;
   engineTimeoutMs: number;
@@ -144,6 +152,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKeyFile: resolve(read(env, 'WARDCLERK_MASTER_KEY_FILE') ?? resolve(dataDir, 'master.key')),
     modelsDir: resolve(read(env, 'WARDCLERK_MODELS_DIR')),
     tokenTtlSeconds: read(env, 'WARDCLERK_TOKEN_TTL_SECONDS'),
+    userTokenTtlSeconds: read(env, 'WARDCLERK_USER_TOKEN_TTL_SECONDS'),
+    refreshTtlSeconds: read(env, 'WARDCLERK_REFRESH_TTL_SECONDS'),
+    invitationTtlSeconds: read(env, 'WARDCLERK_INVITATION_TTL_SECONDS'),
     jwtIssuer: read(env, 'WARDCLERK_JWT_ISSUER'),
     jwtAudience: read(env, 'WARDCLERK_JWT_AUDIENCE'),
     engineTimeoutMs: read(env, 'WARDCLERK_ENGINE_TIMEOUT_MS'),

@@ -18,6 +18,7 @@ import { createLogger, type Logger } from '../core/logger.js';
 import { loadOrCreateMasterKey } from '../core/master-key.js';
 import { announceReady, type RoleHandle } from '../core/role.js';
 import { ensureOperator } from './auth/operator-bootstrap.js';
+import { SessionKeys } from './auth/session-keys.js';
 import { createTokenService } from './auth/token-service.js';
 import { withVerifyCache } from './auth/verify-cache.js';
 import { serveStore } from './bus-service/store-service.js';
@@ -60,11 +61,13 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
   registerProcessMetrics(metrics.registry, config.dataDir);
   serveStore({ bus, store, events, log, webhooks: { settings: webhookStoreSettings(config), registry: metrics.registry } });
 
+  const sessionKeys = new SessionKeys();
   const deps: GatewayDeps = {
     config, log, store, bus, tokens, metrics, events,
     extract: (tenantId, text, options) =>
       bus.request(contracts.engineExtract, { tenant_id: tenantId, text, ...(options?.ocrConfidence === undefined ? {} : { ocr_confidence: options.ocrConfidence }) }, { timeoutMs: config.engineTimeoutMs }),
     enqueueItems: createItemEnqueuer(bus.js),
+    sessionKeys,
   };
   const app = createApp(deps);
   const server = await new Promise<Server>((resolve, reject) => {
@@ -90,6 +93,7 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
       await events.close();
       await bus.close();
       await store.close();
+      sessionKeys.clear();
     },
   };
 }

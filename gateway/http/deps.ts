@@ -4,6 +4,8 @@ import type { Logger } from '../../core/logger.js';
 import type { Bus } from '../../core/bus.js';
 import type { Store } from '../store/store.js';
 import type { TokenService } from '../auth/token-service.js';
+import type { SessionKeys } from '../auth/session-keys.js';
+import type { KdfCost } from '../auth/password-kdf.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { EventPublisher } from '../events/publisher.js';
 import type { Extractor } from './extract-port.js';
@@ -20,4 +22,8 @@ export interface GatewayDeps {
   extract: Extractor;
   /** Publishes a batch job's work messages (one per chunk of items) to JetStream. */
   enqueueItems(tenantId: string, jobId: string, chunks: Array<{ index: number; count: number }>): Promise<void>;
+  /** Signed-in users' unsealed private keys, in memory only (gateway/auth/session-keys.ts). */
+  sessionKeys: SessionKeys;
+  /** Argon2id cost of people's passwords and sealed keys; absent = production. Tests only may lower it. */
+  passwordCost?: KdfCost;
 }

@@ -50,6 +50,62 @@ export interface TenantTables {
   webhookPending: Table;
   /** client id → empty (which clients belong to the tenant) */
   clients: Table;
+
+  // ---- people (issue 8; owners: gateway/people, gateway/auth) ----
+  /** Per-tenant settings documents (`people`, `schedule`, …) → sealed (tenant key). */
+  settings: Table;
+  /** user id → sealed UserRecord */
+  users: Table;
+  /** email blind index → user id */
+  usersByEmail: Table;
+  /** `<role>:<user id>` → empty */
+  usersByRole: Table;
+  /** invitation code hash → sealed InvitationRecord */
+  invitations: Table;
+  /** session id → sealed SessionRecord (refresh-token family) */
+  sessions: Table;
+  /** refresh token hash → sealed pointer to its session and generation */
+  refreshTokens: Table;
+  /** `<user id>:<session id>` → empty: a user's sessions (revoke all on a password change) */
+  sessionsByUser: Table;
+  /** patient id → sealed PatientRecord (patient key) */
+  patients: Table;
+  /** MRN blind index → patient id */
+  patientsByMrn: Table;
+  /** patient user id → patient id */
+  patientsByUser: Table;
+  /** `<staff user id>:<patient id>` → empty */
+  assignmentsByStaff: Table;
+  /** `<patient id>:<staff user id>` → empty */
+  assignmentsByPatient: Table;
+  /** `<patient id>:<message id>` → sealed message (sealed box inside, patient key outside) */
+  messages: Table;
+
+  // ---- notes and care plans (issue 8; owner: gateway/care-plans) ----
+  /** note id → sealed NoteRecord (patient key) */
+  notes: Table;
+  /** `<patient id>:<note id>` → empty */
+  notesByPatient: Table;
+  /** care plan id → sealed CarePlanRecord (patient key) */
+  carePlans: Table;
+  /** `<patient id>:<care plan id>` → empty; `active:<patient id>` → the active plan id */
+  carePlansByPatient: Table;
+  /** task id → sealed TaskRecord (patient key) */
+  tasks: Table;
+  /** `<patient id>:<task id>` → empty */
+  tasksByPatient: Table;
+
+  // ---- reminders (issue 8; owner: gateway/scheduler) ----
+  /** series id → sealed ReminderSeriesRecord (patient key) */
+  reminderSeries: Table;
+  /** reminder (occurrence) id → sealed ReminderRecord (patient key) */
+  reminders: Table;
+  /** `<patient id>:<…>` → empty: a patient's reminders by time */
+  remindersByPatient: Table;
+  /** `<care plan id>:<series id>` → empty */
+  seriesByPlan: Table;
+  /** re-plan record id → sealed record of why a series moved (patient key) */
+  replans: Table;
 }
 
 /** Tenant ids come from tokens and URLs: only our own id shape may become a sublevel name. */
@@ -70,6 +126,11 @@ export class Layout {
   readonly clients: Table;
   /** event id → sealed WardEvent committed with its change, not yet published (ids only) */
   readonly outbox: Table;
+  /**
+   * The scheduler's due index across tenants (issue 8): `<due epoch ms, 15 digits>:<random id>` →
+   * sealed (system key) pointer to a tenant's reminder. Keys hold only times and random ids.
+   */
+  readonly due: Table;
 
   constructor(db: RootDb) {
     this.#db = db;
@@ -79,6 +140,7 @@ export class Layout {
     this.tenants = this.#table(['tenants']);
     this.clients = this.#table(['clients']);
     this.outbox = this.#table(['outbox']);
+    this.due = this.#table(['due']);
   }
 
   #table(path: string[]): Table {
@@ -103,6 +165,31 @@ export class Layout {
         webhookDeliveryIds: at('webhook-delivery-ids'),
         webhookPending: at('webhook-pending'),
         clients: at('clients'),
+        settings: at('settings'),
+        users: at('users'),
+        usersByEmail: at('users-email'),
+        usersByRole: at('users-role'),
+        invitations: at('invitations'),
+        sessions: at('sessions'),
+        refreshTokens: at('refresh-tokens'),
+        sessionsByUser: at('sessions-user'),
+        patients: at('patients'),
+        patientsByMrn: at('patients-mrn'),
+        patientsByUser: at('patients-user'),
+        assignmentsByStaff: at('assign-staff'),
+        assignmentsByPatient: at('assign-patient'),
+        messages: at('messages'),
+        notes: at('notes'),
+        notesByPatient: at('notes-patient'),
+        carePlans: at('care-plans'),
+        carePlansByPatient: at('care-plans-patient'),
+        tasks: at('tasks'),
+        tasksByPatient: at('tasks-patient'),
+        reminderSeries: at('reminder-series'),
+        reminders: at('reminders'),
+        remindersByPatient: at('reminders-patient'),
+        seriesByPlan: at('series-plan'),
+        replans: at('replans'),
       };
       this.#tenants.set(tenantId, t);
     }
