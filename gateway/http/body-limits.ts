@@ -18,6 +18,8 @@ export const ADMIN_BODY_BYTES = 64 * KB;
 export const GENERATE_BODY_BYTES = 4 * MB;
 /** Any route not named below. */
 export const DEFAULT_BODY_BYTES = 1 * MB;
+/** GraphQL: a query document plus variables (a note's text as JSON fits, as on REST). */
+export const GRAPHQL_BODY_BYTES = MAX_JSON_BYTES;
 /** A multipart upload: the file plus its few form fields and boundaries. */
 export const UPLOAD_BODY_BYTES = MAX_FILE_BYTES + 64 * KB;
 
@@ -42,6 +44,7 @@ const RULES: Rule[] = [
   { path: /^\/upload-prescription-batch\/?$/, maxBytes: MAX_BATCH_BYTES },
   { path: /^\/api\/v1\/documents(\/|$)/, maxBytes: uploadLimit },
   { path: /^\/api\/v1\/generate\/?$/, maxBytes: GENERATE_BODY_BYTES },
+  { path: /^\/api\/v1\/graphql\/?$/, maxBytes: GRAPHQL_BODY_BYTES },
 ];
 
 /** The most bytes a request body to `path` with this content type may hold. */

@@ -5,6 +5,7 @@ import { registerAuthRoutes } from '../auth/routes.js';
 import { provideEngineOcr } from '../engines/ocr-port.js';
 import { registerEngineRoutes } from '../engines/routes.js';
 import { registerGenerateRoutes } from '../generate/routes.js';
+import { registerGraphqlRoutes } from '../graphql/routes.js';
 import { registerHealthRoutes } from '../health/routes.js';
 import { registerJobRoutes } from '../jobs/routes.js';
 import { registerLegacyRoutes } from '../legacy/routes.js';
@@ -24,4 +25,5 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>, deps: GatewayDeps): voi
   registerLegacyRoutes(app, deps);
   registerEngineRoutes(app, deps);
   registerGenerateRoutes(app, deps);
+  registerGraphqlRoutes(app, deps);
 }

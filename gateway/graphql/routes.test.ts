@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { buildSchema as parseSdl, parse } from 'graphql';
+import { createGraphqlFixture } from './testing/graphql-fixture.js';
+
+const USER = { user_id: 'usr_01J0000000000000000000000A', tenant_id: 'tn_a', role: 'doctor' as const, sid: 'ses_1' };
+
+describe('POST /api/v1/graphql: auth', () => {
+  it('answers 401 UNAUTHENTICATED without a token and INVALID_TOKEN for a bad one, running nothing', async () => {
+    await using f = await createGraphqlFixture();
+    const none = await f.gql(null, '{ me { kind } }');
+    expect(none.status).toBe(401);
+    expect(none.body.error?.code).toBe('UNAUTHENTICATED');
+    const bad = await f.gql('not.a.jwt', '{ me { kind } }');
+    expect(bad.status).toBe(401);
+    expect(bad.body.error?.code).toBe('INVALID_TOKEN');
+  });
+
+  it('me reflects the operator, a client and a user principal exactly as the token says', async () => {
+    await using f = await createGraphqlFixture();
+    const op = (await f.tokens.issueOperatorToken('op_1')).access_token;
+    const client = (await f.tokens.issueClientToken({ client_id: 'cl_1', tenant_id: 'tn_a', scopes: ['patients:read'] })).access_token;
+    const user = (await f.tokens.issueUserToken(USER)).access_token;
+    const q = '{ me { kind sub tenant_id role scopes } }';
+    expect((await f.gql(op, q)).body.data?.me).toEqual({ kind: 'operator', sub: 'op_1', tenant_id: null, role: null, scopes: expect.any(Array) });
+    expect((await f.gql(client, q)).body.data?.me).toEqual({ kind: 'client', sub: 'cl_1', tenant_id: 'tn_a', role: null, scopes: ['patients:read'] });
+    const u = await f.gql(user, q);
+    expect(u.status).toBe(200);
+    expect(u.body.data?.me).toEqual({ kind: 'user', sub: USER.user_id, tenant_id: 'tn_a', role: 'doctor', scopes: [] });
+  });
+
+  it('refuses a non-JSON body (415) and a GET (no variables in URLs)', async () => {
+    await using f = await createGraphqlFixture();
+    const op = (await f.tokens.issueOperatorToken('op_1')).access_token;
+    const form = await f.app.request('/api/v1/graphql', { method: 'POST', headers: { authorization: `Bearer ${op}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'query=%7Bme%7Bkind%7D%7D' });
+    expect(form.status).toBe(415);
+    expect(((await form.json()) as { error: { code: string } }).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const get = await f.app.request('/api/v1/graphql?query=%7Bme%7Bkind%7D%7D', { headers: { authorization: `Bearer ${op}` } });
+    expect(get.status).toBe(404);
+  });
+
+  it('a body over the route limit is 413 PAYLOAD_TOO_LARGE before GraphQL reads it', async () => {
+    await using f = await createGraphqlFixture();
+    const op = (await f.tokens.issueOperatorToken('op_1')).access_token;
+    const res = await f.app.request('/api/v1/graphql', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${op}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ me { kind } }', variables: { x: 'a'.repeat(3 * 1024 * 1024) } }),
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});
+
+describe('GET /api/v1/graphql/schema', () => {
+  it('serves SDL that parses into a schema with the API types', async () => {
+    await using f = await createGraphqlFixture();
+    const res = await f.app.request('/api/v1/graphql/schema');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const sdl = await res.text();
+    parse(sdl);
+    const schema = parseSdl(sdl);
+    expect(schema.getQueryType()?.getFields().me).toBeDefined();
+    for (const t of ['Me', 'User', 'UserRole', 'PrincipalKind']) expect(schema.getType(t), t).toBeDefined();
+  });
+
+  it('introspection is on and the standard introspection query fits the limits', async () => {
+    await using f = await createGraphqlFixture();
+    const { getIntrospectionQuery } = await import('graphql');
+    const op = (await f.tokens.issueOperatorToken('op_1')).access_token;
+    const full = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true });
+    const res = await f.gql(op, full);
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toBeUndefined();
+    expect((res.body.data?.__schema as { types: Array<{ name: string }> }).types.map((t) => t.name)).toContain('Me');
+  });
+});

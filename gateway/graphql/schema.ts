@@ -1,0 +1,25 @@
+/**
+ * The executable GraphQL schema: every domain module's SDL and resolvers merged. The SDL served
+ * at `/api/v1/graphql/schema` is printed from this same schema, so the document cannot drift.
+ */
+import { printSchema, type GraphQLSchema } from 'graphql';
+import { createSchema } from 'graphql-yoga';
+import type { GraphQLContext } from './context.js';
+import type { GraphQLModule } from './module.js';
+import { meModule } from './domains/me.js';
+
+/** Every module, in the order their types appear in the printed SDL. */
+export const GRAPHQL_MODULES: readonly GraphQLModule[] = [meModule];
+
+/** Builds the schema (once per app). */
+export function buildSchema(modules: readonly GraphQLModule[] = GRAPHQL_MODULES): GraphQLSchema {
+  return createSchema<GraphQLContext>({
+    typeDefs: modules.map((m) => m.typeDefs),
+    resolvers: modules.map((m) => m.resolvers) as never,
+  });
+}
+
+/** The schema as SDL text. */
+export function schemaSdl(schema: GraphQLSchema): string {
+  return printSchema(schema);
+}
