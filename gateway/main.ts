@@ -30,6 +30,8 @@ import type { GatewayDeps } from './http/deps.js';
 import { createMetrics } from './metrics.js';
 import { registerProcessMetrics } from './health/supervisor-state.js';
 import { openStore } from './store/store.js';
+import { careTeamOf } from './people/access.js';
+import { createScheduler } from './scheduler/scheduler.js';
 import { attachWsHub } from './ws/hub.js';
 import { guardHttpServer, httpServerOptions, watchBusStatus } from './server-guards.js';
 
@@ -62,8 +64,11 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
   serveStore({ bus, store, events, log, webhooks: { settings: webhookStoreSettings(config), registry: metrics.registry } });
 
   const sessionKeys = new SessionKeys();
+  const scheduler = createScheduler({
+    repo: store.reminders, events, log, settings: store.settings, careTeam: (tenantId, patientId) => careTeamOf({ store }, tenantId, patientId),
+  });
   const deps: GatewayDeps = {
-    config, log, store, bus, tokens, metrics, events,
+    config, log, store, bus, tokens, metrics, events, scheduler,
     extract: (tenantId, text, options) =>
       bus.request(contracts.engineExtract, { tenant_id: tenantId, text, ...(options?.ocrConfidence === undefined ? {} : { ocr_confidence: options.ocrConfidence }) }, { timeoutMs: config.engineTimeoutMs }),
     enqueueItems: createItemEnqueuer(bus.js),
@@ -76,6 +81,7 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
   });
   guardHttpServer(server as Server, log);
   watchBusStatus(bus.nc, log);
+  scheduler.start();
   const hub = attachWsHub(server, { tokens, nc: bus.nc, log, generate: { idleTimeoutMs: config.engineTimeoutMs } });
   const port = (server.address() as AddressInfo).port;
   const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
@@ -85,6 +91,7 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
   return {
     url,
     async close() {
+      await scheduler.close();
       await hub.close();
       await new Promise<void>((r) => {
         server.close(() => r());

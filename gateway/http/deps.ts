@@ -9,6 +9,7 @@ import type { KdfCost } from '../auth/password-kdf.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { EventPublisher } from '../events/publisher.js';
 import type { Extractor } from './extract-port.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
 
 export interface GatewayDeps {
   config: Config;
@@ -22,6 +23,8 @@ export interface GatewayDeps {
   extract: Extractor;
   /** Publishes a batch job's work messages (one per chunk of items) to JetStream. */
   enqueueItems(tenantId: string, jobId: string, chunks: Array<{ index: number; count: number }>): Promise<void>;
+  /** Reminders (issue 8): plan ops for the care-plans batches, the dispatcher, check-ins. */
+  scheduler: Scheduler;
   /** Signed-in users' unsealed private keys, in memory only (gateway/auth/session-keys.ts). */
   sessionKeys: SessionKeys;
   /** Argon2id cost of people's passwords and sealed keys; absent = production. Tests only may lower it. */

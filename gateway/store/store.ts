@@ -20,6 +20,7 @@ import { UsersRepo } from './users-repo.js';
 import { AssignmentsRepo } from './assignments-repo.js';
 import { PatientsRepo } from './patients-repo.js';
 import { PrescriptionsRepo } from './prescriptions-repo.js';
+import { RemindersRepo } from './reminders-repo.js';
 import type { StoreContext } from './store-context.js';
 import { SystemRepo } from './system-repo.js';
 import { TenantsRepo } from './tenants-repo.js';
@@ -44,6 +45,7 @@ export class Store implements AsyncDisposable {
   readonly webhooks: WebhooksRepo;
   readonly webhookDeliveries: WebhookDeliveriesRepo;
   readonly outbox: OutboxRepo;
+  readonly reminders: RemindersRepo;
   readonly users: UsersRepo;
   readonly invitations: InvitationsRepo;
   readonly sessions: SessionsRepo;
@@ -66,6 +68,7 @@ export class Store implements AsyncDisposable {
     this.webhooks = new WebhooksRepo(ctx);
     this.webhookDeliveries = new WebhookDeliveriesRepo(ctx, this.webhooks);
     this.outbox = new OutboxRepo(ctx, db);
+    this.reminders = new RemindersRepo(ctx);
     this.users = new UsersRepo(ctx);
     this.invitations = new InvitationsRepo(ctx);
     this.sessions = new SessionsRepo(ctx);

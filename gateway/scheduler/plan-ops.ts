@@ -1,0 +1,131 @@
+/**
+ * The reminders of a care plan, as operations for the caller's own batch (the care-plans service
+ * commits a supersede — old plan revoked, its reminders cancelled, the new plan and its reminders
+ * created — in ONE `ctx.writer.write`, then calls every `after()`):
+ * - `opsForActivation`: one series per plan activity (unscheduled ones — PRN, no timing — recorded
+ *   with their reason), the first reminder of each scheduled one and its due entry;
+ * - `opsForCancel`: every open reminder of the plan cancelled, its due entries removed;
+ * - `opsForActivityChange`: one activity's series replaced (new timing) or ended.
+ * Nothing here writes; a bad zone throws INVALID_TIME_ZONE before any op exists.
+ */
+import { newId } from '../../core/crypto.js';
+import type { PlanActivity } from '../../core/care/plan-items.js';
+import { assertTimeZone, planSeries, withPatientOverrides } from '../../core/schedule/index.js';
+import type { RawOp } from '../store/group-commit.js';
+import type { PatientScope } from '../store/reminders-repo.js';
+import type { ReminderSeriesRecord } from '../store/reminders-records.js';
+import type { SchedulerContext } from './scheduler-context.js';
+import { advance, cancelReminder } from './series-step.js';
+
+export type ActivityInput = { activity_id: string } & PlanActivity;
+
+export interface ActivationInput {
+  tenantId: string;
+  patientId: string;
+  carePlanId: string;
+  /** Users whose apps receive the reminders (the patient's own account; may be empty). */
+  audience: string[];
+  /** The patient's IANA zone. */
+  zone: string;
+  activities: ActivityInput[];
+  start: Date;
+}
+
+export interface CancelInput { tenantId: string; patientId: string; carePlanId: string }
+
+export interface ActivityChangeInput {
+  tenantId: string;
+  patientId: string;
+  carePlanId: string;
+  /** The activity as it now is; `ended: true` (or no timing) ends its reminders. */
+  activity: ActivityInput & { ended?: boolean };
+  audience: string[];
+  zone: string;
+  start: Date;
+}
+
+/** One series as created: scheduled, or recorded with why not. */
+export interface SeriesSummary { series_id: string; activity_id: string; scheduled: boolean; reason: string | null; first_due_at: string | null }
+
+export interface PlanOpsResult {
+  ops: RawOp[];
+  /** Call after the batch committed: wakes the dispatcher. */
+  after(): void;
+  series: SeriesSummary[];
+}
+
+export interface PlanOps {
+  opsForActivation(input: ActivationInput): Promise<PlanOpsResult>;
+  opsForCancel(input: CancelInput): Promise<PlanOpsResult>;
+  opsForActivityChange(input: ActivityChangeInput): Promise<PlanOpsResult>;
+}
+
+export function createPlanOps(ctx: SchedulerContext): PlanOps {
+  const after = (): void => ctx.wake();
+
+  async function seriesOps(s: PatientScope, input: Omit<ActivationInput, 'activities'>, activities: ActivityInput[], ops: RawOp[]): Promise<SeriesSummary[]> {
+    const zone = assertTimeZone(input.zone);
+    const settings = await ctx.settings.get(input.tenantId);
+    const prefs = await ctx.repo.getPrefs(input.tenantId, input.patientId);
+    const policy = withPatientOverrides(settings.policy, prefs ?? {});
+    const now = ctx.clock.now();
+    const out: SeriesSummary[] = [];
+    for (const a of activities) {
+      const r = planSeries({ timing: a.timing ?? undefined, asNeeded: a.as_needed, start: input.start.getTime(), zone, policy });
+      const iso = new Date(now).toISOString();
+      const series: ReminderSeriesRecord = {
+        series_id: newId('rs'), tenant_id: input.tenantId, patient_id: input.patientId, care_plan_id: input.carePlanId,
+        activity_id: a.activity_id, kind: a.kind, title: a.title, audience: input.audience, zone,
+        status: r.scheduled ? 'active' : 'unscheduled', reason: r.scheduled ? null : r.reason,
+        timing: a.timing ?? null, dosage: a.medication?.dosage ?? null, plan: r.scheduled ? r.plan : null,
+        last_index: -1, last_at: null, replanned: null, outcomes: [], open: [], dropped: [], created_at: iso, updated_at: iso,
+      };
+      const reminder = r.scheduled ? advance(ctx.repo, s, series, now, ops) : null;
+      ops.push(...ctx.repo.seriesOps(s, series, true));
+      out.push({ series_id: series.series_id, activity_id: a.activity_id, scheduled: series.status !== 'unscheduled', reason: series.reason,
+        first_due_at: reminder ? new Date(reminder.due_at).toISOString() : null });
+    }
+    return out;
+  }
+
+  async function cancelSeries(s: PatientScope, series: ReminderSeriesRecord, reason: string, ops: RawOp[]): Promise<void> {
+    const now = ctx.clock.now();
+    for (const id of series.open) {
+      const rem = await ctx.repo.getReminder(series.tenant_id, id);
+      if (rem && rem.series_id === series.series_id) cancelReminder(ctx.repo, s, rem, reason, now, ops);
+    }
+    ops.push(...ctx.repo.seriesOps(s, { ...series, status: 'cancelled', open: [], updated_at: new Date(now).toISOString() }, false));
+  }
+
+  return {
+    async opsForActivation(input) {
+      const s = await ctx.repo.scope(input.tenantId, input.patientId);
+      const ops: RawOp[] = [];
+      const series = await seriesOps(s, input, input.activities, ops);
+      return { ops, after, series };
+    },
+
+    async opsForCancel(input) {
+      const s = await ctx.repo.scope(input.tenantId, input.patientId);
+      const ops: RawOp[] = [];
+      for (const series of await ctx.repo.seriesOfPlan(input.tenantId, input.carePlanId)) {
+        if (series.patient_id !== input.patientId || series.status === 'cancelled') continue;
+        await cancelSeries(s, series, 'plan_superseded', ops);
+      }
+      return { ops, after, series: [] };
+    },
+
+    async opsForActivityChange(input) {
+      const s = await ctx.repo.scope(input.tenantId, input.patientId);
+      const ops: RawOp[] = [];
+      const id = input.activity.activity_id;
+      for (const series of await ctx.repo.seriesOfPlan(input.tenantId, input.carePlanId)) {
+        if (series.activity_id !== id || series.patient_id !== input.patientId || series.status === 'cancelled') continue;
+        await cancelSeries(s, series, 'activity_changed', ops);
+      }
+      const ended = input.activity.ended === true || input.activity.timing === null;
+      const series = ended ? [] : await seriesOps(s, input, [input.activity], ops);
+      return { ops, after, series };
+    },
+  };
+}
