@@ -58,6 +58,10 @@ export const ERROR_STATUS = {
   REFRESH_TOKEN_INVALID: 401,
   REFRESH_TOKEN_REUSED: 401,
   TENANT_REQUIRED: 400,
+  // reminders (issue 8)
+  REMINDER_ALREADY_CHECKED_IN: 409,
+  REMINDER_CANCELLED: 409,
+  REMINDER_NOT_DUE: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
