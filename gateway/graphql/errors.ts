@@ -50,12 +50,15 @@ const QUOTED = /"(?:[^"\\]|\\.)*"/g;
 // graphql-js prints a rejected value after these words, unquoted when it is a number, a list, an
 // object or an enum-like name ("found {name: ...}", "got invalid value 12", "non-integer value: 1.5").
 const PRINTED_VALUE = /\b(found|got invalid value|value:)\s+(?!…)[^;]*?(?=;|\.?\s*$)/g;
+// An enum literal looks like a name, but is the caller's value.
+const ENUM_VALUE = /\bValue "[^"]*" does not exist/g;
 
 /** `message` with every request value replaced by `…`; names, types and the sentence stay. */
 export function scrubValues(message: string): string {
   return scrubPaths(
     message
       .replace(PRINTED_VALUE, '$1 …')
+      .replace(ENUM_VALUE, 'Value "…" does not exist')
       .replace(QUOTED, (q) => (SAFE_QUOTED.test(q.slice(1, -1)) ? q : '"…"')),
   );
 }
@@ -81,13 +84,16 @@ function codeForStatus(status: number | undefined): ErrorCode {
 }
 
 /**
- * Yoga's `maskError`: called for every error that is not already a bare GraphQLError (a resolver's
- * throw). Coded errors keep their code; everything else is INTERNAL, with nothing of the original.
+ * Yoga's `maskError`: called for a resolver's throw and for errors thrown while parsing. Coded
+ * errors keep their code, graphql-js's own errors pass (to be scrubbed), everything else is
+ * INTERNAL, with nothing of the original.
  */
 export function maskError(error: unknown): Error {
   const coded = codedCause(error);
   const from = error instanceof GraphQLError ? error : undefined;
   if (coded) return toGraphQLError(coded, from);
+  // graphql-js's own (a syntax error thrown by the parser): normalizeError scrubs it later.
+  if (from && (from.originalError === undefined || from.originalError instanceof GraphQLError)) return from;
   return new GraphQLError(INTERNAL_MESSAGE, {
     nodes: from?.nodes,
     path: from?.path,

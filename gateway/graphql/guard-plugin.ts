@@ -24,9 +24,20 @@ function tooDeep(limits: QueryLimits, depth: number): WardClerkError {
   });
 }
 
+/**
+ * Normalises every error; a result without `data` is a request error (it did not parse or validate,
+ * or was refused), and is answered with the error's HTTP status, as REST answers a bad request.
+ */
 function normalizeResult(result: ExecutionResult): ExecutionResult {
   if (!result.errors?.length) return result;
-  return { ...result, errors: result.errors.map((e) => normalizeError(e instanceof GraphQLError ? e : new GraphQLError(String(e)))) };
+  const requestError = result.data === undefined;
+  const errors = result.errors.map((e) => {
+    const n = normalizeError(e instanceof GraphQLError ? e : new GraphQLError(String(e)));
+    if (!requestError) return n;
+    // Without yoga's `spec` flag, which would answer 200 to an application/json client.
+    return new GraphQLError(n.message, { nodes: n.nodes, source: n.source, positions: n.positions, path: n.path, extensions: { ...n.extensions, http: { status: n.extensions.status } } });
+  });
+  return { ...result, errors };
 }
 
 /** The plugin; `limits` are the production defaults unless a test passes smaller ones. */
