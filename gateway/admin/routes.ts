@@ -163,7 +163,8 @@ const clientView = (r: ClientRecord) => ({
 /** Registers the operator-only tenant and client routes under /api/v1/admin. */
 export function registerAdminRoutes(app: OpenAPIHono<AppEnv>, deps: AdminRouteDeps): void {
   const { store } = deps;
-  app.use('/api/v1/admin/*', requireAuth(deps.tokens), requireOperator());
+  // Operator-only: the tenant and client routes. Other /admin routes (assignments, invitations) are a tenant admin's.
+  app.use('/api/v1/admin/tenants/*', requireAuth(deps.tokens), requireOperator());
 
   async function tenantOr404(id: string): Promise<TenantRecord> {
     const tenant = await store.tenants.get(id);

@@ -35,6 +35,17 @@ export async function ensurePatientForUser(
   user: Pick<UserRecord, 'user_id' | 'tenant_id' | 'display_name' | 'patient_id'>,
   facts: PatientSignupFacts = {},
 ): Promise<PatientRecord> {
+  const rec = await findOrCreate(deps, user, facts);
+  // The user record names its patient too (UserRecord.patient_id); our index stays the truth.
+  if (user.patient_id !== rec.patient_id) await deps.store.users.linkPatient(user.tenant_id, user.user_id, rec.patient_id);
+  return rec;
+}
+
+async function findOrCreate(
+  deps: Pick<GatewayDeps, 'store'>,
+  user: Pick<UserRecord, 'user_id' | 'tenant_id' | 'display_name' | 'patient_id'>,
+  facts: PatientSignupFacts,
+): Promise<PatientRecord> {
   const { patients } = deps.store;
   const existing = await patients.findByUser(user.tenant_id, user.user_id);
   if (existing) return existing;

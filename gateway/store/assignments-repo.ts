@@ -42,11 +42,16 @@ export class AssignmentsRepo {
     await this.#ctx.writer.write(this.assignOps(tenantId, staffUserId, patientId));
   }
 
+  /** Writes assignment operations (from assignOps/unassignOps, possibly several) in one synced batch. */
+  async write(ops: RawOp[]): Promise<void> {
+    if (ops.length > 0) await this.#ctx.writer.write(ops);
+  }
+
   /** Unassigns durably; true when there was an assignment. */
   async unassign(tenantId: string, staffUserId: string, patientId: string): Promise<boolean> {
-    const had = await this.isAssigned(tenantId, staffUserId, patientId);
+    if (!(await this.isAssigned(tenantId, staffUserId, patientId))) return false;
     await this.#ctx.writer.write(this.unassignOps(tenantId, staffUserId, patientId));
-    return had;
+    return true;
   }
 
   /** Whether the staff member is on the patient's care team. */

@@ -19,8 +19,12 @@ import { TenantSettingsRepo } from './tenant-settings-repo.js';
 import { UsersRepo } from './users-repo.js';
 import { AssignmentsRepo } from './assignments-repo.js';
 import { PatientsRepo } from './patients-repo.js';
+import { MessagesRepo } from './messages-repo.js';
 import { PrescriptionsRepo } from './prescriptions-repo.js';
 import { RemindersRepo } from './reminders-repo.js';
+import { NotesRepo } from './notes-repo.js';
+import { CarePlansRepo } from './care-plans-repo.js';
+import { TasksRepo } from './tasks-repo.js';
 import type { StoreContext } from './store-context.js';
 import { SystemRepo } from './system-repo.js';
 import { TenantsRepo } from './tenants-repo.js';
@@ -46,12 +50,16 @@ export class Store implements AsyncDisposable {
   readonly webhookDeliveries: WebhookDeliveriesRepo;
   readonly outbox: OutboxRepo;
   readonly reminders: RemindersRepo;
+  readonly notes: NotesRepo;
+  readonly carePlans: CarePlansRepo;
+  readonly tasks: TasksRepo;
   readonly users: UsersRepo;
   readonly invitations: InvitationsRepo;
   readonly sessions: SessionsRepo;
   readonly settings: TenantSettingsRepo;
   readonly patients: PatientsRepo;
   readonly assignments: AssignmentsRepo;
+  readonly messages: MessagesRepo;
   readonly #db: RootDb;
   readonly #writer: GroupCommitWriter;
   #closing: Promise<void> | null = null;
@@ -69,12 +77,16 @@ export class Store implements AsyncDisposable {
     this.webhookDeliveries = new WebhookDeliveriesRepo(ctx, this.webhooks);
     this.outbox = new OutboxRepo(ctx, db);
     this.reminders = new RemindersRepo(ctx);
+    this.notes = new NotesRepo(ctx);
+    this.carePlans = new CarePlansRepo(ctx);
+    this.tasks = new TasksRepo(ctx);
     this.users = new UsersRepo(ctx);
     this.invitations = new InvitationsRepo(ctx);
     this.sessions = new SessionsRepo(ctx);
     this.settings = new TenantSettingsRepo(ctx);
     this.patients = new PatientsRepo(ctx);
     this.assignments = new AssignmentsRepo(ctx);
+    this.messages = new MessagesRepo(ctx);
   }
 
   /** Group-commit counters: synced `db.batch` calls vs writes they carried. */
