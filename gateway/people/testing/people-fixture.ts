@@ -51,7 +51,12 @@ export interface PeopleFixture extends AsyncDisposable {
   call(method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; body: any; text: string }>;
 }
 
-export async function createPeopleFixture(options: { events?: EventPublisher } = {}): Promise<PeopleFixture> {
+export interface PeopleFixtureOptions {
+  /** Builds the event publisher (over the fixture's store outbox); without it no message routes. */
+  events?: (store: Store) => EventPublisher;
+}
+
+export async function createPeopleFixture(options: PeopleFixtureOptions = {}): Promise<PeopleFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'wc-people-'));
   const storeDir = join(dir, 'store');
   const masterKey = randomKey();
@@ -84,7 +89,8 @@ export async function createPeopleFixture(options: { events?: EventPublisher } =
   registerPatientRoutes(app, deps);
   registerDoctorRoutes(app, deps);
   registerAssignmentRoutes(app, deps);
-  if (options.events) registerMessageRoutes(app, { ...deps, events: options.events, sessionKeys });
+  const events = options.events?.(store);
+  if (events) registerMessageRoutes(app, { ...deps, events, sessionKeys });
 
   const json = { 'content-type': 'application/json' };
   return {
@@ -118,6 +124,7 @@ export async function createPeopleFixture(options: { events?: EventPublisher } =
       return { status: res.status, body: text ? JSON.parse(text) : null, text };
     },
     async [Symbol.asyncDispose]() {
+      await events?.close();
       sessionKeys.clear();
       await store.close();
       await rm(dir, { recursive: true, force: true });
