@@ -66,6 +66,18 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 describe('secure messages', () => {
+  it('documents every people route in OpenAPI, and that a password reset makes old messages unreadable', async () => {
+    await using f = await fixture();
+    const doc = f.app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'WardClerk', version: 'test' } });
+    const paths = Object.keys(doc.paths ?? {});
+    for (const p of ['/api/v1/patients', '/api/v1/patients/{id}', '/api/v1/me/patient', '/api/v1/doctors', '/api/v1/me/doctors', '/api/v1/me/doctors/{id}', '/api/v1/admin/assignments', '/api/v1/patients/{id}/messages']) {
+      expect(paths).toContain(p);
+    }
+    const messages = doc.paths!['/api/v1/patients/{id}/messages']!;
+    expect(messages.post?.description).toMatch(/password reset .* unreadable/);
+    expect(messages.get?.description).toMatch(/key_reset/);
+  });
+
   it('a patient and their doctor exchange sealed messages; the recipient gets message.received (ids only)', async () => {
     await using f = await fixture();
     const w = await world(f);
