@@ -35,7 +35,7 @@ function normalizeResult(result: ExecutionResult): ExecutionResult {
     const n = normalizeError(e instanceof GraphQLError ? e : new GraphQLError(String(e)));
     if (!requestError) return n;
     // Without yoga's `spec` flag, which would answer 200 to an application/json client.
-    return new GraphQLError(n.message, { nodes: n.nodes, source: n.source, positions: n.positions, path: n.path, extensions: { ...n.extensions, http: { status: n.extensions.status } } });
+    return new GraphQLError(n.message, { nodes: n.nodes, source: n.source, positions: n.positions, path: n.path, extensions: { ...n.extensions, http: { status: n.extensions.status as number } } });
   });
   return { ...result, errors };
 }

@@ -4,8 +4,9 @@
  *    so a query 10,000 levels deep never reaches the (recursive) parser;
  * 2. depth: fields nested through selections and fragment spreads;
  * 3. cost: every field costs 1, and a list field multiplies what it selects by its page size (its
- *    `limit` argument, literal or variable, clamped to `maxPage`; `defaultPage` when absent;
- *    `listEstimate` for lists without paging). Introspection has its own budget, sized so the
+ *    `limit` argument, literal or variable, clamped to `maxPage`; `defaultPage` when absent; a
+ *    paged object's `items` take the page of the field that returned it; `listEstimate` for other
+ *    lists). Introspection has its own budget, sized so the
  *    standard introspection query with every option (cost ≈ 52,000) fits and a nested
  *    `types { fields { type { fields … ` chain five lists deep does not.
  * The walk memoises fragments, so a document of fragments that spread each other twice per level
@@ -56,7 +57,8 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxDepth: 12,
   maxCost: 5000,
   maxIntrospectionCost: 64_000,
-  defaultPage: 20,
+  // As the REST lists (gateway/store/patients-repo.ts DEFAULT_PAGE, store-context.ts MAX_PAGE).
+  defaultPage: 50,
   maxPage: 100,
   listEstimate: 10,
 };
@@ -155,16 +157,19 @@ export function measureOperation(
   const memo = new Map<string, Tally>();
   const visiting = new Set<string>();
 
-  const walk = (set: SelectionSetNode | undefined, parent: GraphQLNamedType | undefined, inIntro: boolean): Tally => {
+  // `page`: the page size a paged parent (`patients(limit: 50) { items … }`) gives the lists
+  // directly inside it; a list with its own `limit` uses that.
+  const walk = (set: SelectionSetNode | undefined, parent: GraphQLNamedType | undefined, inIntro: boolean, page?: number): Tally => {
     let total = ZERO;
     for (const sel of set?.selections ?? []) {
       if (sel.kind === Kind.FIELD) {
         const name = sel.name.value;
         const def = fieldDef(parent, name, schema);
         const intro = inIntro || name === '__schema' || name === '__type';
-        const child = walk(sel.selectionSet, def ? getNamedType(def.type) : undefined, intro);
+        const paged = def !== undefined && !intro && def.args.some((a) => a.name === 'limit');
         const list = def !== undefined && isListType(getNullableType(def.type));
-        const times = list ? (intro ? limits.listEstimate : def.args.some((a) => a.name === 'limit') ? pageOf(sel) : limits.listEstimate) : 1;
+        const child = walk(sel.selectionSet, def ? getNamedType(def.type) : undefined, intro, paged && !list ? pageOf(sel) : undefined);
+        const times = list ? (intro ? limits.listEstimate : paged ? pageOf(sel) : (page ?? limits.listEstimate)) : 1;
         const own: Tally = {
           // Introspection nests `ofType` ~8 deep by design; its cost budget bounds it instead.
           depth: intro ? child.depth : child.depth + 1,
@@ -174,17 +179,17 @@ export function measureOperation(
         total = add(total, own);
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         const type = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) ?? undefined : parent;
-        total = add(total, walk(sel.selectionSet, type, inIntro));
+        total = add(total, walk(sel.selectionSet, type, inIntro, page));
       } else {
         const name = sel.name.value;
-        const key = `${name}|${inIntro ? 1 : 0}`;
+        const key = `${name}|${inIntro ? 1 : 0}|${page ?? ''}`;
         let t = memo.get(key);
         if (!t) {
           const frag = fragments.get(name);
           // Cycles are a validation error already; never recurse into one here.
           if (!frag || visiting.has(name)) continue;
           visiting.add(name);
-          t = walk(frag.selectionSet, schema.getType(frag.typeCondition.name.value) ?? undefined, inIntro);
+          t = walk(frag.selectionSet, schema.getType(frag.typeCondition.name.value) ?? undefined, inIntro, page);
           visiting.delete(name);
           memo.set(key, t);
         }

@@ -7,9 +7,10 @@ import { createSchema } from 'graphql-yoga';
 import type { GraphQLContext } from './context.js';
 import type { GraphQLModule } from './module.js';
 import { meModule } from './domains/me.js';
+import { peopleModule } from './domains/people.js';
 
 /** Every module, in the order their types appear in the printed SDL. */
-export const GRAPHQL_MODULES: readonly GraphQLModule[] = [meModule];
+export const GRAPHQL_MODULES: readonly GraphQLModule[] = [meModule, peopleModule];
 
 /** Builds the schema (once per app). */
 export function buildSchema(modules: readonly GraphQLModule[] = GRAPHQL_MODULES): GraphQLSchema {
