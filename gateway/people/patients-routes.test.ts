@@ -3,6 +3,7 @@
  * patient, the 404 that an unassigned doctor gets (byte-for-byte the body of a missing patient),
  * choosing doctors, admin assignments, and bad input that stores nothing and leaks no PHI.
  */
+import { Level } from 'level';
 import { describe, expect, it } from 'vitest';
 import { createPeopleFixture, type PeopleFixture } from './testing/people-fixture.js';
 
@@ -137,6 +138,8 @@ describe('patients', () => {
     expect((await f.call('GET', '/api/v1/me/patient', alice.headers)).body.data.patient_id).toBe(aliceRec.patient_id);
     expect((await f.store.users.get(w.tenant, alice.user.user_id))?.patient_id).toBe(aliceRec.patient_id);
     expect((await f.call('PATCH', `/api/v1/patients/${aliceRec.patient_id}`, alice.headers, { time_zone: 'Asia/Kolkata' })).body.data.time_zone).toBe('Asia/Kolkata');
+    expect((await f.call('PATCH', `/api/v1/patients/${aliceRec.patient_id}`, alice.headers, { mrn: 'MINE-1' })).status).toBe(403);
+    expect((await f.store.patients.get(w.tenant, aliceRec.patient_id))?.mrn).toBeNull();
     const peek = await f.call('GET', `/api/v1/patients/${aliceRec.patient_id}`, bob.headers);
     expect(peek.status).toBe(404);
     expect(errorOf(peek)).toEqual({ code: 'NOT_FOUND', message: 'No such patient', details: { resource: 'patient' } });
@@ -200,6 +203,23 @@ describe('doctors', () => {
     await f.call('GET', `/api/v1/patients/${w.patientId}`, w.otherDoctor.headers);
     expect(f.logLines.length).toBeGreaterThan(3);
     const all = f.logLines.join('\n');
-    for (const phi of ['Okonkwo', 'Chidi', 'MRN-4471', '1975-06-01', 'Zebedee', 'Lovelace']) expect(all).not.toContain(phi);
+    const phi = ['Okonkwo', 'Chidi', 'MRN-4471', '1975-06-01', 'Zebedee', 'Lovelace'];
+    for (const p of phi) expect(all).not.toContain(p);
+    // Nor into any LevelDB key (random ids and blind indexes only), nor any value as plaintext.
+    await f.store.close();
+    const db = new Level<string, Buffer>(f.storeDir, { keyEncoding: 'utf8', valueEncoding: 'buffer' });
+    let keys = 0;
+    try {
+      for await (const [k, v] of db.iterator()) {
+        keys++;
+        for (const p of phi) {
+          expect(k.toLowerCase()).not.toContain(p.toLowerCase());
+          expect(v.includes(Buffer.from(p))).toBe(false);
+        }
+      }
+    } finally {
+      await db.close();
+    }
+    expect(keys).toBeGreaterThan(10);
   });
 });

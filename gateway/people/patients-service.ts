@@ -65,11 +65,15 @@ export function getPatient(deps: PatientsDeps, principal: Principal, patientId: 
 }
 
 /**
- * Changes a patient (time zone, name, birth date, sex, MRN): the patient themself, the care team,
- * a tenant admin, or a client with `patients:write`. Same errors as createPatient, plus NOT_FOUND.
+ * Changes a patient (time zone, name, birth date, sex, MRN): the patient themself (not the MRN),
+ * the care team, a tenant admin, or a client with `patients:write`. Same errors as createPatient, plus NOT_FOUND.
  */
 export async function updatePatient(deps: PatientsDeps, principal: Principal, patientId: string, patch: PatientPatch): Promise<PatientRecord> {
   const rec = await loadPatientFor(deps, principal, patientId, 'write');
+  // The MRN is the hospital's identifier: a patient may correct their details, not re-key them.
+  if (principal.kind === 'user' && principal.role === 'patient' && patch.mrn !== undefined) {
+    throw new WardClerkError('FORBIDDEN', 'Patients cannot change their MRN', { details: { field: 'mrn' } });
+  }
   const next = await deps.store.patients.update(rec.tenant_id, rec.patient_id, patch);
   if (!next) throw patientNotFound();
   return next;
