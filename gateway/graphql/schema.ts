@@ -8,9 +8,10 @@ import type { GraphQLContext } from './context.js';
 import type { GraphQLModule } from './module.js';
 import { meModule } from './domains/me.js';
 import { peopleModule } from './domains/people.js';
+import { remindersModule } from './domains/reminders.js';
 
 /** Every module, in the order their types appear in the printed SDL. */
-export const GRAPHQL_MODULES: readonly GraphQLModule[] = [meModule, peopleModule];
+export const GRAPHQL_MODULES: readonly GraphQLModule[] = [meModule, peopleModule, remindersModule];
 
 /** Builds the schema (once per app). */
 export function buildSchema(modules: readonly GraphQLModule[] = GRAPHQL_MODULES): GraphQLSchema {
