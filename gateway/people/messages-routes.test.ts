@@ -70,7 +70,7 @@ describe('secure messages', () => {
     await using f = await fixture();
     const doc = f.app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'WardClerk', version: 'test' } });
     const paths = Object.keys(doc.paths ?? {});
-    for (const p of ['/api/v1/patients', '/api/v1/patients/{id}', '/api/v1/me/patient', '/api/v1/doctors', '/api/v1/me/doctors', '/api/v1/me/doctors/{id}', '/api/v1/admin/assignments', '/api/v1/patients/{id}/messages']) {
+    for (const p of ['/api/v1/patients', '/api/v1/patients/lookup', '/api/v1/patients/{id}', '/api/v1/me/patient', '/api/v1/doctors', '/api/v1/me/doctors', '/api/v1/me/doctors/{id}', '/api/v1/admin/assignments', '/api/v1/patients/{id}/messages']) {
       expect(paths).toContain(p);
     }
     const messages = doc.paths!['/api/v1/patients/{id}/messages']!;

@@ -60,6 +60,14 @@ describe('patients', () => {
       expect(refused.text.replace(/"timestamp":"[^"]*"/, '')).toBe(missing.text.replace(/"timestamp":"[^"]*"/, ''));
     }
     expect((await f.store.patients.get(w.tenant, w.patientId))?.time_zone).toBe('America/New_York');
+    // MRN lookup: the same 404 for an MRN the caller may not see as for an unknown one.
+    const hidden = await f.call('POST', '/api/v1/patients/lookup', w.otherDoctor.headers, { mrn: 'MRN-4471' });
+    const unknown = await f.call('POST', '/api/v1/patients/lookup', w.otherDoctor.headers, { mrn: 'MRN-0000' });
+    expect(hidden.status).toBe(404);
+    expect(errorOf(hidden)).toEqual(errorOf(unknown));
+    const found = await f.call('POST', '/api/v1/patients/lookup', w.doctor.headers, { mrn: ' mrn-4471 ' });
+    expect(found.body.data.patient_id).toBe(w.patientId);
+    expect((await f.call('POST', '/api/v1/patients/lookup', w.doctor.headers, { mrn: '' })).status).toBe(400);
   });
 
   it('gives a nurse access through an admin assignment, and takes it away on unassign', async () => {

@@ -9,7 +9,7 @@ import type { GatewayDeps } from '../http/deps.js';
 import { errorResponses, ok, successEnvelope } from '../http/envelope.js';
 import { toFhirPatient } from './patients-fhir.js';
 import { PageQuerySchema, PatientCreateSchema, PatientIdParam, PatientPatchBodySchema, PatientViewSchema } from './patients-schemas.js';
-import { createPatient, getPatient, listPatients, myPatient, patientView, updatePatient } from './patients-service.js';
+import { createPatient, findPatientByMrn, getPatient, listPatients, myPatient, patientView, updatePatient } from './patients-service.js';
 
 const FhirPatientSchema = z.object({ resourceType: z.literal('Patient') }).passthrough().openapi('FhirPatient');
 const json = <T extends z.ZodTypeAny>(schema: T) => ({ content: { 'application/json': { schema: successEnvelope(schema) } } });
@@ -63,6 +63,17 @@ export function registerPatientRoutes(app: OpenAPIHono<AppEnv>, deps: Pick<Gatew
       responses: { 200: { description: 'The changed patient', ...json(PatientViewSchema) }, ...errorResponses(400, 401, 404, 409) },
     }),
     async (c) => ok(c, patientView(await updatePatient(deps, c.get('principal'), c.req.valid('param').id, c.req.valid('json')))),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/v1/patients/lookup', summary: 'Find a patient by MRN',
+      description: `The MRN goes in the body (it is PHI: never in a URL) and is matched through a blind index. ${ACCESS}`,
+      security: [{ bearerAuth: [] }], middleware: [auth] as const,
+      request: { body: { required: true, content: { 'application/json': { schema: z.object({ mrn: z.string().min(1).max(64) }).openapi('PatientLookup') } } } },
+      responses: { 200: { description: 'The patient', ...json(PatientViewSchema) }, ...errorResponses(400, 401, 404) },
+    }),
+    async (c) => ok(c, patientView(await findPatientByMrn(deps, c.get('principal'), c.req.valid('json').mrn))),
   );
 
   app.openapi(

@@ -8,7 +8,7 @@ import type { Principal } from '../http/app-env.js';
 import type { GatewayDeps } from '../http/deps.js';
 import type { PatientInput, PatientPage, PatientPatch, PatientRecord } from '../store/patient-records.js';
 import { pageLimit } from '../store/patients-repo.js';
-import { loadPatientFor, patientNotFound, patientOfUser } from './access.js';
+import { loadPatientFor, mayAccess, patientNotFound, patientOfUser, tenantOfPrincipal } from './access.js';
 
 export type PatientsDeps = Pick<GatewayDeps, 'store'>;
 
@@ -77,6 +77,20 @@ export async function updatePatient(deps: PatientsDeps, principal: Principal, pa
   const next = await deps.store.patients.update(rec.tenant_id, rec.patient_id, patch);
   if (!next) throw patientNotFound();
   return next;
+}
+
+/**
+ * The patient with this MRN, if the caller may see them; NOT_FOUND exactly as for an unknown MRN
+ * otherwise. The MRN travels in a request body and is looked up by its blind index: it is PHI and
+ * never goes into a URL, a log line or a LevelDB key.
+ */
+export async function findPatientByMrn(deps: PatientsDeps, principal: Principal, mrn: string): Promise<PatientRecord> {
+  const tenantId = tenantOfPrincipal(principal);
+  const clean = typeof mrn === 'string' ? mrn.trim() : '';
+  if (clean.length === 0 || clean.length > 64) throw new WardClerkError('VALIDATION_FAILED', 'mrn must be 1 to 64 characters', { details: { field: 'mrn' } });
+  const rec = tenantId === null ? null : await deps.store.patients.findByMrn(tenantId, clean);
+  if (!rec || !(await mayAccess(deps, principal, rec))) throw patientNotFound();
+  return rec;
 }
 
 /** The signed-in patient's own record (created on first use for a self-registered patient). */
