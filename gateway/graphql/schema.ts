@@ -9,9 +9,10 @@ import type { GraphQLModule } from './module.js';
 import { meModule } from './domains/me.js';
 import { peopleModule } from './domains/people.js';
 import { remindersModule } from './domains/reminders.js';
+import { messagesModule } from './domains/messages.js';
 
 /** Every module, in the order their types appear in the printed SDL. */
-export const GRAPHQL_MODULES: readonly GraphQLModule[] = [meModule, peopleModule, remindersModule];
+export const GRAPHQL_MODULES: readonly GraphQLModule[] = [meModule, peopleModule, remindersModule, messagesModule];
 
 /** Builds the schema (once per app). */
 export function buildSchema(modules: readonly GraphQLModule[] = GRAPHQL_MODULES): GraphQLSchema {
