@@ -112,7 +112,11 @@ export function registerGraphqlRoutes(app: OpenAPIHono<AppEnv>, deps: GatewayDep
       body,
     });
     const context: GraphQLContext = { deps, principal: c.get('principal'), log: c.get('log'), requestId: c.get('requestId') };
-    return yoga.fetch(request, context);
+    const answer = await yoga.fetch(request, context);
+    // Answered through the context so the headers the app's middleware prepared (X-Request-Id)
+    // travel with it, as with every other route.
+    answer.headers.forEach((value, name) => c.header(name, value));
+    return c.body(await answer.text(), answer.status as 200);
   });
 
   app.get(GRAPHQL_SCHEMA_PATH, (c) => c.text(sdl, 200, { 'content-type': 'text/plain; charset=utf-8' }));
