@@ -67,6 +67,12 @@ describe('GraphQL patients, as REST', () => {
     const listB = await f.gql(p.doctorB.headers, '{ patients { items { patient_id } next_cursor } }');
     expect(listA.body.data!.patients).toEqual({ items: [{ patient_id: created.patient_id }], next_cursor: null });
     expect(listB.body.data!.patients).toEqual({ items: [], next_cursor: null });
+    const byMrn = 'query($m: String!) { patientByMrn(mrn: $m) { patient_id } }';
+    expect((await f.gql(p.doctorA.headers, byMrn, { m: 'MRN-1001' })).body.data!.patientByMrn).toEqual({ patient_id: created.patient_id });
+    const mrnB = await f.gql(p.doctorB.headers, byMrn, { m: 'MRN-1001' });
+    const restMrnB = await f.call('POST', '/api/v1/patients/lookup', p.doctorB.headers, { mrn: 'MRN-1001' });
+    expect(mrnB.body.errors![0]!.extensions).toEqual({ code: 'NOT_FOUND', status: restMrnB.status, details: restMrnB.body.error.details });
+    expect(JSON.stringify(mrnB.body)).not.toContain('MRN-1001');
     const restList = await f.call('GET', '/api/v1/patients', p.doctorA.headers);
     expect(restList.body.data.items.map((i: { patient_id: string }) => i.patient_id)).toEqual([created.patient_id]);
   });

@@ -6,12 +6,15 @@
 import { assignStaff, unassignStaff } from '../../people/assignments-service.js';
 import { chooseDoctors, dropDoctor, listDoctors, myDoctors } from '../../people/doctors-service.js';
 import { AssignmentSchema, ChooseDoctorsSchema, PageQuerySchema, PatientCreateSchema, PatientPatchBodySchema } from '../../people/patients-schemas.js';
-import { createPatient, getPatient, listPatients, myPatient, patientView, updatePatient } from '../../people/patients-service.js';
+import { z } from 'zod';
+import { createPatient, findPatientByMrn, getPatient, listPatients, myPatient, patientView, updatePatient } from '../../people/patients-service.js';
 import type { PatientRecord } from '../../store/patient-records.js';
 import type { GraphQLContext } from '../context.js';
 import { validInput, withoutNulls } from '../input.js';
 import type { GraphQLModule } from '../module.js';
 
+/** As REST's PatientLookup body. */
+const LookupSchema = z.object({ mrn: z.string().min(1).max(64) });
 const page = (args: { cursor?: string | null; limit?: number | null }) => validInput(PageQuerySchema, withoutNulls(args));
 const viewPage = (p: { items: PatientRecord[]; next_cursor: string | null }) => ({ items: p.items.map(patientView), next_cursor: p.next_cursor });
 
@@ -100,6 +103,8 @@ export const peopleModule: GraphQLModule = {
       patients(cursor: String, limit: Int): PatientPage!
       "One patient; NOT_FOUND unless the caller may see it (exactly as for a missing one)."
       patient(id: ID!): Patient!
+      "A patient by MRN (blind index); NOT_FOUND as patient(id). The MRN travels in the POST body, never a URL."
+      patientByMrn(mrn: String!): Patient!
       "The signed-in patient's own record."
       myPatient: Patient!
       "The tenant's doctors."
@@ -127,6 +132,8 @@ export const peopleModule: GraphQLModule = {
     Query: {
       patients: async (_: unknown, args: { cursor?: string; limit?: number }, ctx: GraphQLContext) => viewPage(await listPatients(ctx.deps, ctx.principal, page(args))),
       patient: async (_: unknown, args: { id: string }, ctx: GraphQLContext) => patientView(await getPatient(ctx.deps, ctx.principal, args.id)),
+      patientByMrn: async (_: unknown, args: { mrn: string }, ctx: GraphQLContext) =>
+        patientView(await findPatientByMrn(ctx.deps, ctx.principal, validInput(LookupSchema, args).mrn)),
       myPatient: async (_: unknown, __: unknown, ctx: GraphQLContext) => patientView(await myPatient(ctx.deps, ctx.principal)),
       doctors: (_: unknown, args: { cursor?: string; limit?: number }, ctx: GraphQLContext) => listDoctors(ctx.deps, ctx.principal, page(args)),
       myDoctors: (_: unknown, __: unknown, ctx: GraphQLContext) => myDoctors(ctx.deps, ctx.principal),
