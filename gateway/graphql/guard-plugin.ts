@@ -3,7 +3,7 @@
  * - onParams: query size and bracket nesting, on the text, before it is parsed;
  * - onParse: the parser with a token budget;
  * - onExecute: depth and cost of the operation about to run (variables known), before any resolver;
- * - onExecuteDone: unexpected resolver errors are logged (type and stack only) once, by request;
+ * - onExecuteDone: unexpected resolver errors are logged (type and stack frames, never the message);
  * - onResultProcess: every error normalised (codes, PHI-free messages), whoever raised it.
  * A refusal answers HTTP 400/413 with the coded error and runs nothing.
  */
@@ -82,7 +82,9 @@ export function useWardClerkGuards(limits: QueryLimits): Plugin<GraphQLContext> 
             if (codedCause(e)) continue;
             const original = e.originalError ?? e;
             if (e.originalError === undefined || e.originalError instanceof GraphQLError) continue;
-            ctx.log.error({ err: { type: original.name, stack: original.stack }, path: e.path?.join('.') }, 'unhandled graphql resolver error');
+            // The stack's first line repeats the message, which may quote data: frames only.
+            const frames = original.stack?.split('\n').slice(1).join('\n');
+            ctx.log.error({ err: { type: original.name, stack: frames }, path: e.path?.join('.') }, 'unhandled graphql resolver error');
           }
         },
       };

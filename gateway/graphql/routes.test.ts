@@ -75,3 +75,22 @@ describe('GET /api/v1/graphql/schema', () => {
     expect((res.body.data?.__schema as { types: Array<{ name: string }> }).types.map((t) => t.name)).toContain('Me');
   });
 });
+
+describe('unexpected errors', () => {
+  it('a resolver that throws an uncoded error answers INTERNAL with nothing of it, and logs type and frames only', async () => {
+    await using f = await createGraphqlFixture();
+    f.store.users.get = async () => {
+      throw new TypeError('cannot read birth_date of Jane Doe 1975-06-01');
+    };
+    const user = (await f.tokens.issueUserToken(USER)).access_token;
+    const res = await f.gql(user, '{ me { kind user { user_id } } }');
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({ me: { kind: 'user', user: null } });
+    expect(res.body.errors).toEqual([{ message: 'Internal error', locations: expect.any(Array), path: ['me', 'user'], extensions: { code: 'INTERNAL', status: 500, details: {} } }]);
+    expect(JSON.stringify(res.body)).not.toMatch(/Jane|1975|birth_date/);
+    const logs = f.logs();
+    expect(logs).toContain('unhandled graphql resolver error');
+    expect(logs).toContain('TypeError');
+    expect(logs).not.toMatch(/Jane|1975/);
+  });
+});
