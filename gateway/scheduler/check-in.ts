@@ -62,7 +62,7 @@ export async function checkInReminder(ctx: SchedulerContext, tenantId: string, p
     const out: WardEvent[] = [];
     if (input.action === 'snooze') {
       const until = now + input.minutes * 60_000;
-      const due = ctx.repo.dueOp(until, { tenant_id: tenantId, reminder_id: rem.reminder_id, action: 'deliver' });
+      const due = ctx.repo.dueOp(until, { tenant_id: tenantId, reminder_id: rem.reminder_id, series_id: rem.series_id, action: 'deliver' });
       updated = { ...rem, state: 'snoozed', snoozed_until: until, due_key: due.key, updated_at: now };
       ops.push(due.op);
     } else {

@@ -81,7 +81,7 @@ export class Dispatcher {
       try {
         for (;;) {
           this.#again = false;
-          const items = (await this.#ctx.repo.dueUntil(this.#ctx.clock.now(), 1024)).filter((i) => !this.#inFlight.has(i.key) && !failed.has(i.key));
+          const items = (await this.#ctx.repo.dueUntil(this.#ctx.clock.now(), 256)).filter((i) => !this.#inFlight.has(i.key) && !failed.has(i.key));
           if (items.length === 0) break;
           let next = 0;
           const worker = async (): Promise<void> => {
@@ -122,15 +122,13 @@ export class Dispatcher {
     const { repo } = this.#ctx;
     const drop = (): Promise<void> => repo.write([repo.delDueOp(item.key)]);
     if (!item.entry) return drop();
-    const { tenant_id: tenantId, reminder_id: reminderId } = item.entry;
-    const first = await repo.getReminder(tenantId, reminderId);
-    if (!first) return drop();
-    await this.#ctx.locks.run(`series:${first.series_id}`, async () => {
+    const { tenant_id: tenantId, reminder_id: reminderId, series_id: seriesId } = item.entry;
+    await this.#ctx.locks.run(`series:${seriesId}`, async () => {
       // Whatever acted on the reminder meanwhile (a check-in, a cancel) removed this entry.
       if (!(await repo.hasDue(item.key))) return;
       const rem = await repo.getReminder(tenantId, reminderId);
       const series = rem ? await repo.getSeries(tenantId, rem.series_id) : null;
-      if (!rem || rem.due_key !== item.key || !series) return drop();
+      if (!rem || rem.due_key !== item.key || rem.series_id !== seriesId || !series) return drop();
       const s = await repo.scope(tenantId, rem.patient_id).catch(() => null);
       if (!s) return drop(); // the patient's key is gone (crypto-shredded)
       const now = this.#ctx.clock.now();
@@ -157,7 +155,7 @@ export class Dispatcher {
     const { repo } = this.#ctx;
     const settings = await this.#ctx.settings.get(rem.tenant_id);
     const firstDelivery = rem.deliveries === 0;
-    const nag = repo.dueOp(now + settings.nagIntervalMs, { tenant_id: rem.tenant_id, reminder_id: rem.reminder_id, action: 'nag' });
+    const nag = repo.dueOp(now + settings.nagIntervalMs, { tenant_id: rem.tenant_id, reminder_id: rem.reminder_id, series_id: rem.series_id, action: 'nag' });
     const updated: ReminderRecord = { ...rem, state: 'due', deliveries: rem.deliveries + 1, delivered_at: now,
       late: now - dueAt > settings.lateAfterMs, snoozed_until: null, due_key: nag.key, updated_at: now };
     ops.push(...repo.reminderOps(s, updated, rem.patient_key), nag.op);
@@ -174,7 +172,7 @@ export class Dispatcher {
     const { repo } = this.#ctx;
     const settings = await this.#ctx.settings.get(rem.tenant_id);
     if (rem.nags < settings.nagCount) {
-      const nag = repo.dueOp(now + settings.nagIntervalMs, { tenant_id: rem.tenant_id, reminder_id: rem.reminder_id, action: 'nag' });
+      const nag = repo.dueOp(now + settings.nagIntervalMs, { tenant_id: rem.tenant_id, reminder_id: rem.reminder_id, series_id: rem.series_id, action: 'nag' });
       const updated: ReminderRecord = { ...rem, state: 'nagged', nags: rem.nags + 1, deliveries: rem.deliveries + 1, due_key: nag.key, updated_at: now };
       ops.push(...repo.reminderOps(s, updated, rem.patient_key), nag.op);
       const deliveryId = `${rem.reminder_id}.${updated.deliveries}`;

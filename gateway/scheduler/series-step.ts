@@ -28,7 +28,7 @@ export function nextOccurrence(series: ReminderSeriesRecord): Occurrence | null 
 /** A scheduled reminder for `occ` of `series`, with its due entry and index ops. */
 export function materialise(repo: RemindersRepo, s: PatientScope, series: ReminderSeriesRecord, occ: Occurrence, now: number): { reminder: ReminderRecord; ops: RawOp[] } {
   const id = newId('rm');
-  const due = repo.dueOp(occ.at, { tenant_id: series.tenant_id, reminder_id: id, action: 'deliver' });
+  const due = repo.dueOp(occ.at, { tenant_id: series.tenant_id, reminder_id: id, series_id: series.series_id, action: 'deliver' });
   const reminder: ReminderRecord = {
     reminder_id: id, tenant_id: series.tenant_id, patient_id: series.patient_id, series_id: series.series_id,
     care_plan_id: series.care_plan_id, activity_id: series.activity_id, index: occ.index, due_at: occ.at,
@@ -61,7 +61,7 @@ export function advance(repo: RemindersRepo, s: PatientScope, series: ReminderSe
 export function reschedule(repo: RemindersRepo, s: PatientScope, rem: ReminderRecord, occ: Occurrence, now: number, ops: RawOp[]): ReminderRecord {
   const previousKey = rem.patient_key;
   if (rem.due_key) ops.push(repo.delDueOp(rem.due_key));
-  const due = repo.dueOp(occ.at, { tenant_id: rem.tenant_id, reminder_id: rem.reminder_id, action: 'deliver' });
+  const due = repo.dueOp(occ.at, { tenant_id: rem.tenant_id, reminder_id: rem.reminder_id, series_id: rem.series_id, action: 'deliver' });
   const next: ReminderRecord = { ...rem, index: occ.index, due_at: occ.at, due_key: due.key,
     patient_key: repo.patientKey(rem.patient_id, occ.at, rem.reminder_id), updated_at: now };
   ops.push(...repo.reminderOps(s, next, previousKey), due.op);

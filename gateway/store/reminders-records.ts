@@ -101,6 +101,8 @@ export type ReminderRecord = z.infer<typeof ReminderRecordSchema>;
 export const DueEntrySchema = z.object({
   tenant_id: z.string(),
   reminder_id: z.string(),
+  /** The reminder's series: the dispatcher takes the series lock before reading anything else. */
+  series_id: z.string(),
   action: z.enum(['deliver', 'nag']),
 });
 export type DueEntry = z.infer<typeof DueEntrySchema>;

@@ -12,6 +12,7 @@ const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = {
   batch: async () => (await import('./batch.js')).benchBatch(),
   latency: async () => (await import('./latency.js')).benchLatency(),
   schedule: async () => (await import('./schedule-expansion.js')).benchScheduleExpansion(),
+  reminders: async () => (await import('./reminders.js')).benchReminders(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
