@@ -43,6 +43,16 @@ describe('measureOperation', () => {
     expect(measure('query { me { ...M } } fragment M on Me { user { ... on User { role } } }').depth).toBe(3);
   });
 
+  it('a list costs its page: literal or variable limits, a paged parent\'s items take its page, clamped to maxPage', () => {
+    const q = (n: string) => `query($n: Int) { patients(limit: ${n}) { items { patient_id reminders(limit: ${n}) { reminder_id } } } }`;
+    // patients 1 + items 1 + n × (patient_id 1 + reminders 1 + n × reminder_id 1)
+    expect(measure(q('10')).cost).toBe(2 + 10 * (2 + 10));
+    expect(measure(q('$n'), { n: 3 }).cost).toBe(2 + 3 * (2 + 3));
+    expect(measure(q('$n')).cost).toBe(2 + 50 * (2 + 50));
+    expect(measure(q('100000')).cost).toBe(2 + 100 * (2 + 100));
+    expect(measure(q('100')).cost).toBeGreaterThan(DEFAULT_QUERY_LIMITS.maxCost);
+  });
+
   it('introspection fields add no depth but count against their own budget', () => {
     const m = measure('{ __schema { types { fields { type { ofType { ofType { name } } } } } } }');
     expect(m.depth).toBe(0);
@@ -112,6 +122,18 @@ describe('limits over HTTP', () => {
     expect(res.status).toBe(400);
     expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', details: { max_cost: 5, cost: 12 } });
     expect((await f.gql(op, '{ a: me { kind } b: me { kind } }')).status).toBe(200);
+  });
+
+  it('with the production budget, 100 patients × 100 reminders each is refused; 10 × 10 runs', async () => {
+    await using f = await createGraphqlFixture();
+    const client = (await f.tokens.issueClientToken({ client_id: 'cl_1', tenant_id: 'tn_a', scopes: ['patients:read'] })).access_token;
+    const q = 'query($n: Int) { patients(limit: $n) { items { reminders(limit: $n) { reminder_id } } } }';
+    const big = await f.gql(client, q, { n: 100 });
+    expect(big.status).toBe(400);
+    expect(big.body.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', details: { max_cost: DEFAULT_QUERY_LIMITS.maxCost } });
+    const small = await f.gql(client, q, { n: 10 });
+    expect(small.status).toBe(200);
+    expect(small.body.data).toEqual({ patients: { items: [] } });
   });
 
   it('nested introspection lists are refused by their own budget (and by graphql-js past 3 levels)', async () => {
