@@ -49,6 +49,7 @@ const STREAM_ROLES: { [K in StreamName]: { publishers: readonly NatsRole[]; cons
   events: { publishers: ['gateway'], consumers: ['worker'] },
   // The worker fans events out into deliveries; the gateway re-queues one an operator asks to redeliver.
   deliveries: { publishers: ['worker', 'gateway'], consumers: ['worker'] },
+  notes: { publishers: ['gateway'], consumers: ['worker'] },
   dead: { publishers: ['worker'], consumers: [] },
 };
 

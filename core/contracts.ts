@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ExtractionSchema } from './clinical/extraction.js';
+import { PlanItemsSchema } from './care/plan-items.js';
 
 export interface Contract<Req extends z.ZodTypeAny = z.ZodTypeAny, Res extends z.ZodTypeAny = z.ZodTypeAny> {
   subject: string;
@@ -30,6 +31,8 @@ export const EngineInfoSchema = z.object({
 export type EngineInfo = z.infer<typeof EngineInfoSchema>;
 
 const JobItemRef = z.object({ tenant_id: z.string(), job_id: z.string(), index: z.number().int().nonnegative() });
+/** A doctor's note in the notes pipeline (issue 8): ids only. */
+const NoteRef = z.object({ tenant_id: z.string(), note_id: z.string().max(64) });
 
 /** Most items one work message (and one engine call, one store write) carries. */
 export const MAX_CHUNK_ITEMS = 100;
@@ -66,7 +69,12 @@ export const WebhookTargetSchema = z.object({
 });
 
 /** `job.progress` is throttled per job (batch items do not emit one `prescription.extracted` each). */
-export const EVENT_TYPES = ['job.completed', 'job.progress', 'prescription.extracted', 'webhook.disabled'] as const;
+export const EVENT_TYPES = [
+  'job.completed', 'job.progress', 'prescription.extracted', 'webhook.disabled',
+  // issue 8: people, notes, care plans, reminders
+  'note.processed', 'note.failed', 'plan.activated', 'plan.superseded', 'plan.adherence_alert',
+  'task.updated', 'reminder.due', 'reminder.missed', 'reminder.checked_in', 'message.received', 'auth.lockout',
+] as const;
 export const EventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventTypeSchema>;
 
@@ -77,6 +85,11 @@ export const WardEventSchema = z.object({
   tenant_id: z.string(),
   created_at: z.string(),
   data: z.record(z.string(), z.unknown()),
+  /**
+   * The people an event is for (user ids). A user's WebSocket receives only events that name
+   * them; API clients and webhooks receive every event of the tenant. Absent: clients only.
+   */
+  audience: z.object({ user_ids: z.array(z.string()).max(1000) }).optional(),
 });
 export type WardEvent = z.infer<typeof WardEventSchema>;
 
@@ -238,6 +251,32 @@ export const contracts = {
     z.object({ status: z.enum(['active', 'disabled', 'gone']) }),
   ),
   webhookGet: contract('wc.store.webhooks.get', z.object({ tenant_id: z.string(), id: z.string() }), WebhookTargetSchema.nullable()),
+  /** A note's actionable steps (issue 8): the extraction of the text and the plan items found in it. */
+  enginePlanItems: contract(
+    'wc.engine.plan-items',
+    z.object({
+      tenant_id: z.string(), text: z.string(), note_date: z.iso.date(), extractor: z.string().optional(),
+      ocr_confidence: z.number().min(0).max(1).optional(),
+    }),
+    z.object({ extraction: ExtractionPayloadSchema, items: PlanItemsSchema }),
+  ),
+  /** A note for its pipeline (text only while it is pending). */
+  noteGet: contract(
+    'wc.store.note.get',
+    NoteRef,
+    z.object({ note_id: z.string(), status: z.string(), text: z.string(), note_date: z.string(), ocr_confidence: z.number().nullable() }),
+  ),
+  /** Settles a note once: its plan items (a new plan supersedes the active one) or a coded failure. */
+  noteSettle: contract(
+    'wc.store.note.settle',
+    NoteRef.extend({
+      outcome: z.union([
+        z.object({ ok: z.literal(true), extraction: ExtractionPayloadSchema, items: PlanItemsSchema }),
+        z.object({ ok: z.literal(false), code: z.string(), message: z.string().max(500) }),
+      ]),
+    }),
+    z.object({ status: z.string(), care_plan_id: z.string().nullable(), created: z.boolean() }),
+  ),
   deadLetter: contract(
     'wc.store.dead-letter',
     z.object({ tenant_id: z.string(), kind: z.string(), ref: z.string(), code: z.string(), message: z.string() }),
@@ -253,6 +292,7 @@ export const STREAMS = {
   items: { name: 'WC_ITEMS', subjects: ['wc.items.>'], consumer: 'items' },
   events: { name: 'WC_EVENTS', subjects: ['wc.events.>'], consumer: 'webhook-fanout' },
   deliveries: { name: 'WC_DELIVERIES', subjects: ['wc.deliveries.>'], consumer: 'deliveries' },
+  notes: { name: 'WC_NOTES', subjects: ['wc.notes.>'], consumer: 'notes' },
   dead: { name: 'WC_DEAD', subjects: ['wc.dead.>'] },
 } as const;
 
@@ -272,7 +312,12 @@ export const DeliveryMessageSchema = z.object({
 });
 export type DeliveryMessage = z.infer<typeof DeliveryMessageSchema>;
 
+/** A note pipeline work message on `wc.notes.<tenant>` (ids only; Nats-Msg-Id = the note id). */
+export const NoteMessageSchema = NoteRef;
+export type NoteMessage = z.infer<typeof NoteMessageSchema>;
+
 export const itemSubject = (tenantId: string) => `wc.items.${tenantId}`;
+export const noteSubject = (tenantId: string) => `wc.notes.${tenantId}`;
 export const eventSubject = (tenantId: string, type: EventType) => `wc.events.${tenantId}.${type}`;
 export const deliverySubject = (tenantId: string) => `wc.deliveries.${tenantId}`;
 export const deadSubject = (kind: string) => `wc.dead.${kind}`;

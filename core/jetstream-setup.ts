@@ -58,6 +58,15 @@ export async function ensureStreams(jsm: JetStreamManager, s: JetStreamSettings)
     durable_name: STREAMS.items.consumer, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All,
     max_deliver: s.itemMaxDeliver, ack_wait: nanos(s.itemAckWaitMs), backoff: itemBackoff, max_ack_pending: 1000,
   });
+  // Notes (issue 8): one message per note, retried like batch items.
+  await ensureStream(jsm, {
+    name: STREAMS.notes.name, subjects: [...STREAMS.notes.subjects], retention: RetentionPolicy.Workqueue,
+    storage: StorageType.File, duplicate_window: dup,
+  });
+  await ensureConsumer(jsm, STREAMS.notes.name, {
+    durable_name: STREAMS.notes.consumer, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All,
+    max_deliver: s.itemMaxDeliver, ack_wait: nanos(s.itemAckWaitMs), backoff: itemBackoff, max_ack_pending: 1000,
+  });
   await ensureConsumer(jsm, STREAMS.events.name, {
     durable_name: STREAMS.events.consumer, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All,
     max_deliver: 20, ack_wait: nanos(30_000),

@@ -27,6 +27,7 @@ import { createExtractBatchHandler } from './serve/extract-batch-service.js';
 import { serveGenerate } from './serve/generate-service.js';
 import { createLoadedModels } from './serve/loaded-models.js';
 import { createOcrHandler } from './serve/ocr-service.js';
+import { createPlanItemsHandler } from './serve/plan-items-service.js';
 
 export interface RunEngineOptions {
   /** Defaults to a pino logger at config.logLevel on stdout; tests pass one that captures lines. */
@@ -112,6 +113,15 @@ export async function runEngine(config: Config, options: RunEngineOptions = {}):
     },
     onStart: (n) => (inFlight += n),
     onEnd: (n) => (inFlight -= n),
+  }), { queue: 'engine' });
+  bus.serve(contracts.enginePlanItems, createPlanItemsHandler({
+    choose: (id) => {
+      const chosen = id ? extractors.get(id) : defaultExtractor;
+      if (!chosen) throw new WardClerkError('MODEL_NOT_FOUND', 'Unknown extractor', { details: { extractor: id, known: [...extractors.keys()] } });
+      return chosen;
+    },
+    onStart: () => inFlight++,
+    onEnd: () => inFlight--,
   }), { queue: 'engine' });
   bus.serve(contracts.engineSig, async ({ text }) => ({ ...parseSig(text) }), { queue: 'engine' });
   bus.serve(contracts.enginePing, async () => info());

@@ -22,6 +22,7 @@ import { SessionKeys } from './auth/session-keys.js';
 import { createTokenService } from './auth/token-service.js';
 import { withVerifyCache } from './auth/verify-cache.js';
 import { serveStore } from './bus-service/store-service.js';
+import { serveNoteSubjects } from './care-plans/store-subjects.js';
 import { webhookStoreSettings } from './webhooks/settings.js';
 import { createEventPublisher } from './events/publisher.js';
 import { createItemEnqueuer } from './jobs/enqueue.js';
@@ -55,7 +56,7 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
   // Events a crash left in the outbox (committed, not yet published) go out now.
   await events.drainOutbox().catch((e: unknown) => log.warn({ err: { type: (e as Error)?.name } }, 'outbox not drained at start; the sweep retries'));
   const metrics = createMetrics(async (set) => {
-    for (const s of [STREAMS.items, STREAMS.events, STREAMS.deliveries]) {
+    for (const s of [STREAMS.items, STREAMS.events, STREAMS.deliveries, STREAMS.notes]) {
       const info = await bus.jsm.consumers.info(s.name, s.consumer).catch(() => null);
       if (info) set(s.name, s.consumer, info.num_pending + info.num_ack_pending);
     }
@@ -67,6 +68,8 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
   const scheduler = createScheduler({
     repo: store.reminders, events, log, settings: store.settings, careTeam: (tenantId, patientId) => careTeamOf({ store }, tenantId, patientId),
   });
+  // The notes pipeline settles through the store, with the scheduler's reminder ops in the same batch.
+  serveNoteSubjects({ bus, store, events, log, scheduler, now: () => scheduler.ctx.clock.now() });
   const deps: GatewayDeps = {
     config, log, store, bus, tokens, metrics, events, scheduler,
     extract: (tenantId, text, options) =>

@@ -12,6 +12,7 @@ import { handleBatchItem } from './batch-item.js';
 import { handleWebhookFanout } from './webhook-fanout.js';
 import { handleWebhookDelivery } from './webhook-delivery.js';
 import { listenItemMaxDeliveries } from './item-max-deliveries.js';
+import { handleNoteMessage } from './note-pipeline.js';
 
 export type WorkerSettings = Pick<
   Config,
@@ -38,6 +39,10 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
     stops.push(await startConsumeLoop({
       js: bus.js, stream: STREAMS.items.name, durable: STREAMS.items.consumer, concurrency: settings.workerConcurrency, log,
       handle: (msg) => handleBatchItem(msg, { bus, log, settings }),
+    }));
+    stops.push(await startConsumeLoop({
+      js: bus.js, stream: STREAMS.notes.name, durable: STREAMS.notes.consumer, concurrency: settings.workerConcurrency, log,
+      handle: (msg) => handleNoteMessage(msg, { bus, log, settings }),
     }));
     // Fan-out waits on the store (one synced write per subscription and batch of events): more in
     // flight lets the gateway commit a busy tenant's admissions together.

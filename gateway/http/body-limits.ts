@@ -43,6 +43,7 @@ const RULES: Rule[] = [
   { path: /^\/api\/v1\/prescriptions\/batch\/?$/, maxBytes: MAX_BATCH_BYTES },
   { path: /^\/upload-prescription-batch\/?$/, maxBytes: MAX_BATCH_BYTES },
   { path: /^\/api\/v1\/documents(\/|$)/, maxBytes: uploadLimit },
+  { path: /^\/api\/v1\/patients\/[^/]+\/notes\/?$/, maxBytes: uploadLimit },
   { path: /^\/api\/v1\/generate\/?$/, maxBytes: GENERATE_BODY_BYTES },
   { path: /^\/api\/v1\/graphql\/?$/, maxBytes: GRAPHQL_BODY_BYTES },
 ];

@@ -10,6 +10,7 @@ import { registerHealthRoutes } from '../health/routes.js';
 import { registerJobRoutes } from '../jobs/routes.js';
 import { registerLegacyRoutes } from '../legacy/routes.js';
 import { registerPrescriptionRoutes } from '../prescriptions/routes.js';
+import { registerCarePlanRoutes } from '../care-plans/routes.js';
 import { registerAssignmentRoutes } from '../people/assignments-routes.js';
 import { registerDoctorRoutes } from '../people/doctors-routes.js';
 import { registerMessageRoutes } from '../people/messages-routes.js';
@@ -30,6 +31,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>, deps: GatewayDeps): voi
   registerAssignmentRoutes(app, deps);
   registerMessageRoutes(app, deps);
   registerReminderRoutes(app, deps);
+  registerCarePlanRoutes(app, deps);
   registerJobRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerLegacyRoutes(app, deps);

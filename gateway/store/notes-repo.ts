@@ -1,0 +1,114 @@
+/**
+ * Doctors' notes (issue 8): sealed with the patient's key, listed per patient through
+ * `<patient id>:<note id>` keys (ids only). A note is stored together with a one-item job record
+ * (tenant key, ids and counts only) so API clients can follow it like a batch job; the pipeline's
+ * outcome updates both in the same batch as the plan it creates (care-plans-repo.ts).
+ */
+import { newId } from '../../core/crypto.js';
+import { WardClerkError } from '../../core/errors.js';
+import { NoteRecordSchema, type NoteRecord } from '../../core/care/records.js';
+import type { RawOp } from './group-commit.js';
+import { patientSeal, tenantScope, type TenantScope } from './patient-seal.js';
+import { JobRecordSchema, type JobRecord } from './records.js';
+import { MAX_PAGE, type StoreContext } from './store-context.js';
+import type { SealWith } from './vault.js';
+
+const EMPTY = new Uint8Array(0);
+export const NOTE_ID_RE = /^nt_[0-9A-HJKMNP-TV-Z]{26}$/;
+const DEFAULT_PAGE = 50;
+
+/** What a caller gives to store a new note. */
+export type NoteInput = Pick<NoteRecord, 'patient_id' | 'author' | 'text' | 'source' | 'ocr_confidence' | 'note_date'>;
+
+/** A page of a list, oldest first; `next_cursor` is the last id when another page exists. */
+export interface Page<T> { items: T[]; next_cursor: string | null }
+
+/** Checks limit and cursor of a list query (VALIDATION_FAILED naming the field). */
+export function pageQuery(query: { cursor?: string | undefined; limit?: number | undefined }, idRe: RegExp): { cursor: string | null; limit: number } {
+  const limit = query.limit ?? DEFAULT_PAGE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+    throw new WardClerkError('VALIDATION_FAILED', `limit must be an integer from 1 to ${MAX_PAGE}`, { details: { field: 'limit' } });
+  }
+  if (query.cursor !== undefined && !idRe.test(query.cursor)) {
+    throw new WardClerkError('VALIDATION_FAILED', 'cursor is not one this API returned', { details: { field: 'cursor' } });
+  }
+  return { cursor: query.cursor ?? null, limit };
+}
+
+export class NotesRepo {
+  readonly #ctx: StoreContext;
+
+  constructor(ctx: StoreContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Runs `fn` alone for this patient's notes and plans (one settle or plan edit at a time). */
+  lockPatient<T>(tenantId: string, patientId: string, fn: () => Promise<T>): Promise<T> {
+    return this.#ctx.locks.run(`care:${tenantId}:${patientId}`, fn);
+  }
+
+  /** The tenant scope and the patient's seal; NOT_FOUND (resource patient) when the patient has no key. */
+  async seal(tenantId: string, patientId: string): Promise<{ scope: TenantScope; seal: SealWith }> {
+    const scope = await tenantScope(this.#ctx, tenantId);
+    const seal = await patientSeal(this.#ctx, scope, tenantId, patientId);
+    if (!seal) throw new WardClerkError('NOT_FOUND', 'No such patient', { details: { resource: 'patient' } });
+    return { scope, seal };
+  }
+
+  /** Stores a new pending note and its job in ONE synced batch (with `alsoWrite`, e.g. an outbox event). */
+  async create(tenantId: string, input: NoteInput, alsoWrite: RawOp[] = []): Promise<{ note: NoteRecord; job: JobRecord }> {
+    const { scope, seal } = await this.seal(tenantId, input.patient_id);
+    const now = new Date().toISOString();
+    const note: NoteRecord = NoteRecordSchema.parse({
+      ...input, note_id: newId('nt'), tenant_id: tenantId, job_id: newId('job'), status: 'pending', care_plan_id: null, task_ids: [],
+      items: null, extraction: null, error: null, created_at: now, processed_at: null,
+    });
+    const job: JobRecord = { job_id: note.job_id, tenant_id: tenantId, total: 1, completed: 0, failed: 0, created_at: now, updated_at: now, errors: [] };
+    await this.#ctx.writer.write([...this.ops(scope, seal, note, true), this.jobOp(scope, job), ...alsoWrite]);
+    return { note, job };
+  }
+
+  /** Operations that store `note` (and, when `fresh`, its patient index entry). */
+  ops(scope: TenantScope, seal: SealWith, note: NoteRecord, fresh = false): RawOp[] {
+    const ops = [this.#ctx.vault.put(scope.tables.notes, note.note_id, note, seal)];
+    if (fresh) ops.push({ type: 'put', key: scope.tables.notesByPatient.fullKey(`${note.patient_id}:${note.note_id}`), value: EMPTY });
+    return ops;
+  }
+
+  /** The operation that stores a note's job record (tenant key: ids and counts only). */
+  jobOp(scope: TenantScope, job: JobRecord): RawOp {
+    return this.#ctx.vault.put(scope.tables.jobs, job.job_id, job, { kind: 'tenant', keys: scope.keys });
+  }
+
+  /** A note's job record, or null. */
+  async job(tenantId: string, jobId: string): Promise<JobRecord | null> {
+    const tables = this.#ctx.layout.tenant(tenantId);
+    if (!tables) return null;
+    return this.#ctx.vault.get(tables.jobs, jobId, tenantId, JobRecordSchema);
+  }
+
+  /** The note, or null (unknown id, another tenant's). */
+  async get(tenantId: string, noteId: string): Promise<NoteRecord | null> {
+    const tables = this.#ctx.layout.tenant(tenantId);
+    if (!tables || !NOTE_ID_RE.test(noteId)) return null;
+    return this.#ctx.vault.get(tables.notes, noteId, tenantId, NoteRecordSchema);
+  }
+
+  /** A patient's notes, oldest first, a page at a time. */
+  async listByPatient(tenantId: string, patientId: string, query: { cursor?: string; limit?: number } = {}): Promise<Page<NoteRecord>> {
+    const { cursor, limit } = pageQuery(query, NOTE_ID_RE);
+    const tables = this.#ctx.layout.tenant(tenantId);
+    if (!tables) return { items: [], next_cursor: null };
+    const items: NoteRecord[] = [];
+    const range = cursor ? { gt: `${patientId}:${cursor}` } : { gt: `${patientId}:` };
+    for await (const key of tables.notesByPatient.sub.keys({ ...range, lt: `${patientId};` })) {
+      const note = await this.get(tenantId, key.slice(patientId.length + 1));
+      if (note && note.patient_id === patientId && items.push(note) > limit) break;
+    }
+    if (items.length > limit) {
+      items.length = limit;
+      return { items, next_cursor: items[limit - 1]!.note_id };
+    }
+    return { items, next_cursor: null };
+  }
+}
