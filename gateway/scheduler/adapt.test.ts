@@ -70,11 +70,13 @@ describe('adaptive re-planning', () => {
     const change = await kit.scheduler.opsForActivityChange({ tenantId: kit.tenantId, patientId: kit.patientId, carePlanId: 'cp_X', audience: [kit.userId], zone: NY, start: new Date(kit.clock.now()),
       activity: activity('a1', { repeat: { frequency: 1, period: 1, periodUnit: 'd', timeOfDay: ['11:15'] } }) });
     await kit.t.store.reminders.write(change.ops);
+    change.after();
     await kit.runUntil(at('2027-06-01T12:00'));
     expect(kit.eventsOf('reminder.due').filter((e) => e.data.nag === 0).map((e) => local(Date.parse(String(e.data.due_at))))).toEqual(['06-01 11:15']);
     const ended = await kit.scheduler.opsForActivityChange({ tenantId: kit.tenantId, patientId: kit.patientId, carePlanId: 'cp_X', audience: [kit.userId], zone: NY, start: new Date(kit.clock.now()),
       activity: { ...activity('a1', null), ended: true } });
     await kit.t.store.reminders.write(ended.ops);
+    ended.after();
     await kit.runUntil(at('2027-06-03T12:00'), 30 * 60_000);
     expect(kit.eventsOf('reminder.due').filter((e) => e.data.nag === 0)).toHaveLength(1);
   });

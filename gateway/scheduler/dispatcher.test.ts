@@ -101,6 +101,21 @@ describe('dispatcher on a manual clock', () => {
     await expect(checkInReminder(s.ctx, kit.tenantId, kit.patientId, cancelled[0]!.reminder_id, { action: 'taken' })).rejects.toMatchObject({ code: 'REMINDER_CANCELLED' });
   });
 
+  it('a cancel holds its series until committed: a delivery in between cannot bring the old plan back', async () => {
+    kit = await schedulerKit(at('2027-03-08T08:00'));
+    const plan = await kit.activate([activity('act_a', BID_14D)]);
+    kit.clock.set(at('2027-03-08T09:00'));
+    const cancel = await kit.scheduler.opsForCancel({ tenantId: kit.tenantId, patientId: kit.patientId, carePlanId: plan });
+    const scan = kit.scheduler.dispatcher.runDue(); // due now, but its series is held
+    await kit.t.store.reminders.write(cancel.ops);
+    cancel.after();
+    await scan;
+    expect(firstDeliveries(kit)).toHaveLength(0);
+    const [series] = await kit.t.store.reminders.seriesOfPlan(kit.tenantId, plan);
+    expect(series).toMatchObject({ status: 'cancelled', open: [] });
+    expect(await kit.t.store.reminders.dueUntil(Number.MAX_SAFE_INTEGER / 1e3, 10)).toEqual([]);
+  });
+
   it('reminders that fell due while the dispatcher was not running are delivered late, not lost', async () => {
     kit = await schedulerKit(at('2027-05-01T08:00'));
     await kit.activate([activity('act_once', { repeat: { frequency: 2, period: 1, periodUnit: 'd', count: 2 } })]);

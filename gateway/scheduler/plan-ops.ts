@@ -49,7 +49,10 @@ export interface SeriesSummary { series_id: string; activity_id: string; schedul
 
 export interface PlanOpsResult {
   ops: RawOp[];
-  /** Call after the batch committed: wakes the dispatcher. */
+  /**
+   * Call after the batch committed (or failed): frees the series a cancel or change holds locked
+   * until then (at most 10 s) and wakes the dispatcher. Call it exactly once.
+   */
   after(): void;
   series: SeriesSummary[];
 }
@@ -60,8 +63,44 @@ export interface PlanOps {
   opsForActivityChange(input: ActivityChangeInput): Promise<PlanOpsResult>;
 }
 
+/** How long series stay locked for a caller that never calls `after()` (its batch failed). */
+const HOLD_MS = 10_000;
+
 export function createPlanOps(ctx: SchedulerContext): PlanOps {
   const after = (): void => ctx.wake();
+
+  /**
+   * Locks the series (sorted: no deadlock with another holder) until `release`: the dispatcher
+   * and check-ins cannot rewrite a series between our read and the caller's commit (which would
+   * bring a cancelled series back to life).
+   */
+  async function hold(seriesIds: string[]): Promise<() => void> {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const timer = setTimeout(release, HOLD_MS);
+    timer.unref();
+    for (const id of [...new Set(seriesIds)].sort()) {
+      await new Promise<void>((acquired) => void ctx.locks.run(`series:${id}`, () => { acquired(); return gate; }));
+    }
+    return () => { clearTimeout(timer); release(); };
+  }
+
+  /** The plan's series (matching `keep`), re-read under their locks; `release` frees them. */
+  async function lockedSeries(tenantId: string, carePlanId: string, keep: (s: ReminderSeriesRecord) => boolean): Promise<{ series: ReminderSeriesRecord[]; release: () => void }> {
+    const listed = (await ctx.repo.seriesOfPlan(tenantId, carePlanId)).filter(keep);
+    const release = await hold(listed.map((x) => x.series_id));
+    try {
+      const series: ReminderSeriesRecord[] = [];
+      for (const l of listed) {
+        const fresh = await ctx.repo.getSeries(tenantId, l.series_id);
+        if (fresh && keep(fresh)) series.push(fresh);
+      }
+      return { series, release };
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
 
   async function seriesOps(s: PatientScope, input: Omit<ActivationInput, 'activities'>, activities: ActivityInput[], ops: RawOp[]): Promise<SeriesSummary[]> {
     const zone = assertTimeZone(input.zone);
@@ -108,24 +147,30 @@ export function createPlanOps(ctx: SchedulerContext): PlanOps {
     async opsForCancel(input) {
       const s = await ctx.repo.scope(input.tenantId, input.patientId);
       const ops: RawOp[] = [];
-      for (const series of await ctx.repo.seriesOfPlan(input.tenantId, input.carePlanId)) {
-        if (series.patient_id !== input.patientId || series.status === 'cancelled') continue;
-        await cancelSeries(s, series, 'plan_superseded', ops);
+      const held = await lockedSeries(input.tenantId, input.carePlanId, (x) => x.patient_id === input.patientId && x.status !== 'cancelled');
+      try {
+        for (const series of held.series) await cancelSeries(s, series, 'plan_superseded', ops);
+      } catch (e) {
+        held.release();
+        throw e;
       }
-      return { ops, after, series: [] };
+      return { ops, after: () => { held.release(); after(); }, series: [] };
     },
 
     async opsForActivityChange(input) {
       const s = await ctx.repo.scope(input.tenantId, input.patientId);
       const ops: RawOp[] = [];
       const id = input.activity.activity_id;
-      for (const series of await ctx.repo.seriesOfPlan(input.tenantId, input.carePlanId)) {
-        if (series.activity_id !== id || series.patient_id !== input.patientId || series.status === 'cancelled') continue;
-        await cancelSeries(s, series, 'activity_changed', ops);
+      const held = await lockedSeries(input.tenantId, input.carePlanId, (x) => x.activity_id === id && x.patient_id === input.patientId && x.status !== 'cancelled');
+      try {
+        for (const series of held.series) await cancelSeries(s, series, 'activity_changed', ops);
+        const ended = input.activity.ended === true || input.activity.timing === null;
+        const series = ended ? [] : await seriesOps(s, input, [input.activity], ops);
+        return { ops, after: () => { held.release(); after(); }, series };
+      } catch (e) {
+        held.release();
+        throw e;
       }
-      const ended = input.activity.ended === true || input.activity.timing === null;
-      const series = ended ? [] : await seriesOps(s, input, [input.activity], ops);
-      return { ops, after, series };
     },
   };
 }

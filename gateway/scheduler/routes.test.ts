@@ -102,6 +102,7 @@ describe('reminder routes', () => {
     expect(again.map((e) => e.id)).toEqual([`${rem.reminder_id}.1`, `${rem.reminder_id}.2`]);
     const cancel = await s.scheduler.opsForCancel({ tenantId: s.tenant, patientId: s.patient.patient_id, carePlanId: 'cp_A' });
     await s.fx.store.reminders.write(cancel.ops);
+    cancel.after();
     const r = await s.fx.call('POST', `/api/v1/me/reminders/${rem.reminder_id}/check-in`, s.me.headers, { action: 'taken' });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('REMINDER_CANCELLED');
