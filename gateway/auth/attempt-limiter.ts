@@ -10,17 +10,25 @@
  * reported through `onLockout` (a PHI-free log line and a metric in the gateway). Keys are SHA-256
  * digests of the normalised identity or the IP, so the state holds no login names and can be
  * saved to disk (see attempt-limiter-file.ts) to survive a restart.
+ *
+ * Doors (`kind`): operator and user login and the OAuth token endpoint share the per-IP count;
+ * sign-up, refresh and password change (issue 8) each count per IP on their own, so a burst of
+ * sign-ups from a hospital's NAT does not lock its staff out of signing in. Sign-up records every
+ * attempt (it is a rate, not a guess); the others record failures.
  */
 import { createHash } from 'node:crypto';
 import { WardClerkError } from '../../core/errors.js';
 
 export interface Attempt {
-  /** Which door: operator login or the OAuth token endpoint. */
-  kind: 'login' | 'client';
-  /** The normalised identity (gateway/auth/identity.ts). */
-  identity: string;
+  /** Which door: login (operator or user), the OAuth token endpoint, sign-up, refresh, password change. */
+  kind: 'login' | 'client' | 'signup' | 'refresh' | 'password';
+  /** The normalised identity (gateway/auth/identity.ts) or a user id; null: throttle by IP only. */
+  identity: string | null;
   /** The client's IP address, or 'unknown'. */
   ip: string;
+  /** The tenant and user concerned, when known: named (ids only) in the lockout event. */
+  tenantId?: string;
+  userId?: string;
 }
 
 export interface LockoutEvent {
@@ -30,6 +38,8 @@ export interface LockoutEvent {
   key_hash: string;
   retry_after_s: number;
   failures: number;
+  tenant_id?: string;
+  user_id?: string;
 }
 
 export interface ThrottleEntry {
@@ -64,6 +74,8 @@ export interface AttemptLimiterOptions {
   maxFailures?: number;
   ip?: Partial<ScopePolicy>;
   account?: Partial<ScopePolicy>;
+  /** Per-door overrides of the two policies (sign-up, for one, allows more per IP). */
+  kinds?: Partial<Record<Attempt['kind'], { ip?: Partial<ScopePolicy>; account?: Partial<ScopePolicy> }>>;
   /** Most keys tracked; the least recently used are dropped past it so random keys cannot grow memory. */
   maxKeys?: number;
   now?: () => number;
@@ -73,6 +85,14 @@ export interface AttemptLimiterOptions {
 }
 
 const MINUTE = 60_000;
+
+/** Defaults per door, under `options.kinds`: sign-ups are counted per IP, not just failures. */
+const KIND_DEFAULTS: AttemptLimiterOptions['kinds'] = {
+  signup: { ip: { free: 10, baseMs: MINUTE, maxMs: 60 * MINUTE, decayMs: 6 * MINUTE }, account: { free: 5 } },
+  refresh: { ip: { free: 10 } },
+};
+/** Doors whose per-IP count is shared (the original two; their saved keys keep their form). */
+const SHARED_IP = new Set<Attempt['kind']>(['login', 'client']);
 
 /** Normalises an IP so IPv4-mapped IPv6 is IPv4 and an IPv6 client is throttled by its /64. */
 export function ipKey(ip: string): string {
@@ -89,14 +109,20 @@ const digest = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export function createAttemptLimiter(options: AttemptLimiterOptions = {}): AttemptLimiter {
   const free = options.maxFailures ?? 5;
-  const ipPolicy: ScopePolicy = { free, baseMs: 1000, maxMs: 15 * MINUTE, decayMs: 10 * MINUTE, ...options.ip };
-  const accountPolicy: ScopePolicy = { free, baseMs: 1000, maxMs: 30_000, decayMs: MINUTE, ...options.account };
+  const ipBase: ScopePolicy = { free, baseMs: 1000, maxMs: 15 * MINUTE, decayMs: 10 * MINUTE, ...options.ip };
+  const accountBase: ScopePolicy = { free, baseMs: 1000, maxMs: 30_000, decayMs: MINUTE, ...options.account };
+  const policy = (kind: Attempt['kind'], scope: 'ip' | 'account'): ScopePolicy => ({
+    ...(scope === 'ip' ? ipBase : accountBase),
+    ...KIND_DEFAULTS?.[kind]?.[scope],
+    ...options.kinds?.[kind]?.[scope],
+  });
   const maxKeys = options.maxKeys ?? 10_000;
   const now = options.now ?? Date.now;
   // Map keeps insertion order: re-inserting on use makes the first entries the least recent.
   const state = new Map<string, ThrottleEntry>();
 
-  const keyOf = (a: Attempt, scope: 'ip' | 'account') => digest(scope === 'ip' ? `ip:${ipKey(a.ip)}` : `${a.kind}:${a.identity}`);
+  const keyOf = (a: Attempt, scope: 'ip' | 'account') =>
+    digest(scope === 'ip' ? (SHARED_IP.has(a.kind) ? `ip:${ipKey(a.ip)}` : `ip:${a.kind}:${ipKey(a.ip)}`) : `${a.kind}:${a.identity}`);
 
   function current(key: string, policy: ScopePolicy): ThrottleEntry | null {
     const e = state.get(key);
@@ -127,7 +153,10 @@ export function createAttemptLimiter(options: AttemptLimiterOptions = {}): Attem
     if (e.failures >= policy.free) {
       const ms = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(30, e.failures - policy.free));
       e.blockedUntil = now() + ms;
-      options.onLockout?.({ kind: a.kind, scope, key_hash: key.slice(0, 16), retry_after_s: Math.ceil(ms / 1000), failures: e.failures });
+      options.onLockout?.({
+        kind: a.kind, scope, key_hash: key.slice(0, 16), retry_after_s: Math.ceil(ms / 1000), failures: e.failures,
+        ...(a.tenantId ? { tenant_id: a.tenantId } : {}), ...(a.userId ? { user_id: a.userId } : {}),
+      });
     }
     state.delete(key);
     state.set(key, e);
@@ -136,19 +165,20 @@ export function createAttemptLimiter(options: AttemptLimiterOptions = {}): Attem
 
   return {
     check(a) {
-      const wait = Math.max(blocked(keyOf(a, 'ip'), ipPolicy), blocked(keyOf(a, 'account'), accountPolicy));
+      const ipWait = blocked(keyOf(a, 'ip'), policy(a.kind, 'ip'));
+      const wait = a.identity === null ? ipWait : Math.max(ipWait, blocked(keyOf(a, 'account'), policy(a.kind, 'account')));
       if (wait > 0) {
         const retryAfter = Math.max(1, Math.ceil(wait / 1000));
         throw new WardClerkError('RATE_LIMITED', 'Too many failed attempts; retry later', { retryAfter, details: { retry_after_s: retryAfter } });
       }
     },
     recordFailure(a) {
-      fail(a, 'ip', ipPolicy);
-      fail(a, 'account', accountPolicy);
+      fail(a, 'ip', policy(a.kind, 'ip'));
+      if (a.identity !== null) fail(a, 'account', policy(a.kind, 'account'));
       options.onChange?.();
     },
     recordSuccess(a) {
-      if (state.delete(keyOf(a, 'account'))) options.onChange?.();
+      if (a.identity !== null && state.delete(keyOf(a, 'account'))) options.onChange?.();
     },
     entries() {
       return [...state.entries()].map(([k, e]) => [k, { ...e }]);

@@ -15,6 +15,8 @@ import { registerAssignmentRoutes } from '../people/assignments-routes.js';
 import { registerDoctorRoutes } from '../people/doctors-routes.js';
 import { registerMessageRoutes } from '../people/messages-routes.js';
 import { registerPatientRoutes } from '../people/patients-routes.js';
+import { loginUser } from '../people/sessions-service.js';
+import { registerUserRoutes } from '../people/users-routes.js';
 import { registerReminderRoutes } from '../scheduler/routes.js';
 import { registerWebhookRoutes } from '../webhooks/routes.js';
 import type { AppEnv } from './app-env.js';
@@ -23,7 +25,8 @@ import type { GatewayDeps } from './deps.js';
 export function registerRoutes(app: OpenAPIHono<AppEnv>, deps: GatewayDeps): void {
   provideEngineOcr(app, deps);
   registerHealthRoutes(app, deps);
-  registerAuthRoutes(app, deps);
+  const throttle = registerAuthRoutes(app, { ...deps, userLogin: (input) => loginUser(deps, input) });
+  registerUserRoutes(app, deps, throttle);
   registerAdminRoutes(app, deps);
   registerPrescriptionRoutes(app, deps);
   registerPatientRoutes(app, deps);
