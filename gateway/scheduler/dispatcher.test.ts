@@ -116,6 +116,20 @@ describe('dispatcher on a manual clock', () => {
     expect(await kit.t.store.reminders.dueUntil(Number.MAX_SAFE_INTEGER / 1e3, 10)).toEqual([]);
   });
 
+  it('started, the dispatcher sleeps until the next due entry and wakes on its own timer', async () => {
+    kit = await schedulerKit(at('2027-05-01T08:00'));
+    kit.scheduler.start();
+    await kit.activate([activity('act', { repeat: { frequency: 1, period: 1, periodUnit: 'd', count: 2 } })]);
+    const settle = async (): Promise<void> => { for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r)); };
+    await settle(); // the wake re-armed the timer for 09:00
+    kit.clock.set(at('2027-05-01T08:59'));
+    await settle();
+    expect(firstDeliveries(kit)).toHaveLength(0);
+    kit.clock.set(at('2027-05-01T09:00'));
+    for (let i = 0; i < 200 && firstDeliveries(kit).length === 0; i++) await settle();
+    expect(firstDeliveries(kit).map((e) => local(dueAt(e)))).toEqual(['05-01 09:00']);
+  });
+
   it('reminders that fell due while the dispatcher was not running are delivered late, not lost', async () => {
     kit = await schedulerKit(at('2027-05-01T08:00'));
     await kit.activate([activity('act_once', { repeat: { frequency: 2, period: 1, periodUnit: 'd', count: 2 } })]);

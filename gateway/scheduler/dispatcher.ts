@@ -40,6 +40,7 @@ export class Dispatcher {
   #cancel: (() => void) | null = null;
   #running: Promise<number> | null = null;
   #again = false;
+  #armSeq = 0;
   #closed = true;
 
   constructor(ctx: SchedulerContext, options: DispatcherOptions = {}) {
@@ -61,10 +62,14 @@ export class Dispatcher {
   }
 
   async #arm(): Promise<void> {
+    // Only the latest arm sets a timer: two overlapping ones (a wake during a scan's re-arm) must not leave two chains.
+    const seq = ++this.#armSeq;
     this.#cancel?.();
     this.#cancel = null;
     if (this.#closed) return;
     const next = await this.#ctx.repo.nextDueAt().catch(() => null);
+    if (seq !== this.#armSeq || this.#closed) return;
+    (this.#cancel as (() => void) | null)?.(); // a timer set meanwhile by an older arm
     const delay = next === null ? this.#opts.maxSleepMs : Math.min(this.#opts.maxSleepMs, Math.max(0, next - this.#ctx.clock.now()));
     this.#cancel = this.#ctx.clock.timer(delay, () => {
       this.#cancel = null;
