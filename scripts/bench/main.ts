@@ -13,6 +13,7 @@ const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = {
   latency: async () => (await import('./latency.js')).benchLatency(),
   schedule: async () => (await import('./schedule-expansion.js')).benchScheduleExpansion(),
   reminders: async () => (await import('./reminders.js')).benchReminders(),
+  plan: async () => (await import('./plan.js')).benchPlan(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -4,7 +4,7 @@
  * ("check blood sugar before breakfast", "walk 30 minutes daily", "change the dressing every 2
  * days") whose Timing comes from the same sig grammar that reads medication directions.
  */
-import type { Medication } from '../../../core/clinical/extraction.js';
+import type { Medication, Section } from '../../../core/clinical/extraction.js';
 import type { Dosage, Timing } from '../../../core/clinical/fhir-dosage.js';
 import type { PlanActivity } from '../../../core/care/plan-items.js';
 import { parseSig } from '../sig/parse-sig.js';
@@ -14,6 +14,7 @@ import { isoDateMs, msToIsoDate } from './due-date.js';
 import type { Sentence } from './sentences.js';
 
 const INACTIVE = new Set(['stopped', 'held', 'past']);
+const PLAN_SECTIONS = new Set<Section['kind']>(['medications_discharge', 'medications_new', 'plan', 'assessment_plan', 'medications']);
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 const DAY_MS = 86_400_000;
 const PHASE_UNIT_DAYS: Record<string, number> = { d: 1, wk: 7, mo: 30 };
@@ -119,11 +120,20 @@ function phased(dosages: Dosage[], noteDate: string, warnings: string[]): Dosage
 }
 
 /** Plan activities for the note's active medications; `warnings` gets codes for what was left out. */
-export function medicationActivities(medications: Medication[], noteDate: string, warnings: string[], modelPaths: ReadonlySet<number>): PlanActivity[] {
+export function medicationActivities(medications: Medication[], sections: Section[], noteDate: string, warnings: string[], modelPaths: ReadonlySet<number>): PlanActivity[] {
   const out: PlanActivity[] = [];
+  // With a discharge or plan list in the note, drugs named only elsewhere (the hospital course,
+  // the history) are not what the patient takes home.
+  const planned = sections.filter((x) => PLAN_SECTIONS.has(x.kind));
+  const inPlan = (m: Medication) => (m.mentions?.length ? m.mentions : [m.span]).some((x) => planned.some((p) => x.start >= p.span.start && x.start < p.span.end));
+  const listed = medications.some(inPlan);
   medications.forEach((m, i) => {
     if (m.status !== null && INACTIVE.has(m.status)) {
       warnings.push(`${m.status}_medication_not_planned`);
+      return;
+    }
+    if (listed && !inPlan(m)) {
+      warnings.push('medication_outside_plan_not_planned');
       return;
     }
     const dosages = phased(m.dosage.length > 0 ? m.dosage : [{}], noteDate, warnings);

@@ -13,6 +13,9 @@ const FOLLOW_UP = /\b(?:follow[\s-]*up|f\/u|review(?:ed)?\s+(?:in|after|on|with|
 const TEST_WORDS = String.raw`(?:bloods?|blood\s+(?:tests?|work|investigations?)|labs?|investigations?|tests?|hba1c|cbc|fbs|ppbs|rbs|lipid\s+profile|lft|kft|rft|tft|tsh|thyroid\s+profile|urine\s+(?:routine|culture|test)|x-?ray|ecg|echo(?:cardiogram)?|ultrasound|usg|ct\s+scan|mri|serum\s+\w+|creatinine|electrolytes|inr|pt\s*\/\s*inr)`;
 const TESTS = new RegExp(String.raw`\b(?:get|do|repeat|send|obtain|go\s+for|have|check)\b[^.;]{0,60}?\b${TEST_WORDS}\b|\b${TEST_WORDS}\b[^.;]{0,60}?\b(?:done|to\s+be\s+done|repeated|due)\b`, 'i');
 const REFERRAL = /\b(?:refer(?:red|ral)?|consult)\b(?:\s+(?:to|with))?\s+(?:the\s+|a\s+|an\s+)?([a-z][a-z .&-]{2,60}?)(?=\s+(?:for|in|on|within|after|regarding|opd)\b|[.,;()]|$)/i;
+const STOP_WORDS = /\b(?:stop|discontinue|hold|withhold|omit|pause|do\s+not\s+take)\b/i;
+/** "Return to the emergency department if…" is safety-netting advice, not a visit to book. */
+const EMERGENCY = /\b(?:emergency|casualty|immediately|urgently|a\s*&\s*e)\b/i;
 const COLLECT = /\b(?:buy|purchase|collect|pick\s+up|procure|get)\b/i;
 const SUPPLIES = /\b(?:glucometer|strips?|lancets?|insulin|pen\s+needles?|syringes?|needles|inhaler|spacer|nebuli[sz]er|medicines?|medications?|tablets?|refills?|dressing\s+(?:kit|material)|bandages?|crutches|walker|splint|brace|compression\s+stockings)\b/i;
 
@@ -49,7 +52,7 @@ export function findTasks(sentences: Sentence[], medications: Medication[], note
     if (recurring.has(s)) continue;
     const referral = REFERRAL.exec(s.text);
     if (referral) tasks.push(task('referral', `Referral to ${referral[1]!.trim()}`, s, noteDate));
-    if (FOLLOW_UP.test(s.text)) tasks.push(task('book_follow_up', 'Book a follow-up visit', s, noteDate));
+    if (FOLLOW_UP.test(s.text) && !EMERGENCY.test(s.text)) tasks.push(task('book_follow_up', 'Book a follow-up visit', s, noteDate));
     if (TESTS.test(s.text) && !/\bwith\b[^.]{0,40}\breports?\b/i.test(s.text)) tasks.push(task('get_tests', asInstruction(s.text), s, noteDate));
     if (COLLECT.test(s.text)) {
       const meds = (medSentences.get(s) ?? []).filter((m) => m.status !== 'stopped' && m.status !== 'past' && m.status !== 'held');
@@ -60,7 +63,10 @@ export function findTasks(sentences: Sentence[], medications: Medication[], note
   // Stopped and held medicines: a step the patient must take ("stop glimepiride").
   for (const m of medications) {
     if (m.status !== 'stopped' && m.status !== 'held') continue;
-    const s = sentenceAt(sentences, m.span.start);
+    // The sentence that says so ("Stop Glimepiride."), not the history that first named the drug.
+    const spans = m.mentions?.length ? m.mentions : [m.span];
+    const candidates = spans.map((x) => sentenceAt(sentences, x.start)).filter((x): x is Sentence => x !== null);
+    const s = candidates.find((c) => STOP_WORDS.test(c.text)) ?? candidates.at(-1);
     if (!s) continue;
     const verb = m.status === 'held' ? 'Pause' : 'Stop';
     tasks.push(task('stop_medicine', `${verb} ${capitalise(m.name)}`, s, noteDate, m.name));

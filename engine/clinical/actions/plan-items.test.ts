@@ -50,6 +50,26 @@ describe('planItemsFrom: a discharge summary', () => {
   });
 });
 
+describe('planItemsFrom: a full discharge summary', () => {
+  const text = fixture('discharge-summary-full.txt');
+  const items = plan(text);
+
+  it('plans the discharge medications only: the insulin infusion of the hospital course is not a home medicine', () => {
+    expect(items.activities.filter((a) => a.kind === 'medication').map((a) => a.medication!.name)).toEqual([
+      'insulin glargine', 'metformin', 'amoxicillin-clavulanate', 'telmisartan', 'atorvastatin', 'pantoprazole', 'acetaminophen',
+    ]);
+    expect(items.warnings).toContain('medication_outside_plan_not_planned');
+    expect(items.activities.find((a) => a.medication?.name === 'insulin glargine')?.timing?.repeat?.when).toEqual(['HS']);
+  });
+
+  it('the stop task points at the sentence that stops the drug, and safety-netting is not a visit to book', () => {
+    const stop = items.tasks.find((t) => t.kind === 'stop_medicine')!;
+    expect(spanText(text, stop.span)).toBe('Stop Glimepiride.');
+    expect(items.tasks.map((t) => t.kind)).toEqual(['stop_medicine', 'collect_medicine', 'book_follow_up', 'get_tests', 'referral']);
+    expect(items.tasks.find((t) => t.kind === 'referral')?.description).toBe('Referral to podiatry');
+  });
+});
+
 describe('planItemsFrom: OPD notes and Indian prescriptions', () => {
   it('OPD note: 0-0-1 at night, a stopped drug as a task, review on a DD/MM date, tests after 10 days', () => {
     const text = fixture('opd-hypertension.txt');

@@ -34,7 +34,7 @@ export function planItemsFrom(text: string, extraction: Extraction, noteDate: st
   const sentences = splitSentences(text);
   const recurring = findRecurring(sentences, extraction.medications);
   const activities = [
-    ...medicationActivities(extraction.medications, noteDate, warnings, modelMedications(extraction)),
+    ...medicationActivities(extraction.medications, extraction.sections, noteDate, warnings, modelMedications(extraction)),
     ...recurring.map((r) => r.activity),
   ].sort((a, b) => a.span.start - b.span.start);
   const tasks = findTasks(sentences, extraction.medications, noteDate, new Set(recurring.map((r) => r.sentence)));
