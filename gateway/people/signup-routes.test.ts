@@ -145,4 +145,15 @@ describe('POST /api/v1/auth/signup', () => {
     expect((await f.store.patients.get(tenantId, patient.patient_id))?.user_id).toBe(ok.body.data.user.user_id);
     expect((await f.call('POST', '/api/v1/admin/invitations', { role: 'patient', patient_id: patient.patient_id }, admin)).status).toBe(409);
   });
+
+  it('documents the sign-in routes in OpenAPI, including that a reset makes old messages unreadable', async () => {
+    await using f = await createSignInFixture();
+    const doc = f.app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 't', version: '1' } });
+    for (const path of ['/api/v1/auth/signup', '/api/v1/auth/refresh', '/api/v1/auth/logout', '/api/v1/auth/password', '/api/v1/me', '/api/v1/admin/invitations',
+      '/api/v1/admin/tenants/{id}/invitations', '/api/v1/admin/settings/people', '/api/v1/admin/users', '/api/v1/admin/users/{id}/reset-password']) {
+      expect(doc.paths?.[path], path).toBeDefined();
+    }
+    expect(doc.paths?.['/api/v1/admin/users/{id}/reset-password']?.post?.description).toMatch(/unreadable/);
+    expect(JSON.stringify(doc.components?.schemas?.['PasswordReset'])).toContain('previous_messages_readable');
+  });
 });
