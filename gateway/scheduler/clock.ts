@@ -39,6 +39,11 @@ export class ManualClock implements Clock {
     return () => { this.#timers = this.#timers.filter((t) => t.id !== id); };
   }
 
+  /** When the earliest pending timer fires, or null when none is pending. */
+  nextTimerAt(): number | null {
+    return this.#timers.length === 0 ? null : Math.min(...this.#timers.map((t) => t.at));
+  }
+
   /** Moves time forward by `ms`, firing every timer that falls due, in order. */
   advance(ms: number): void {
     this.set(this.#now + ms);

@@ -116,17 +116,37 @@ describe('dispatcher on a manual clock', () => {
     expect(await kit.t.store.reminders.dueUntil(Number.MAX_SAFE_INTEGER / 1e3, 10)).toEqual([]);
   });
 
+  it('after two days down, a medication series has one dose open, the older ones missed, the rest re-planned ahead', async () => {
+    kit = await schedulerKit(at('2027-05-01T08:00'));
+    await kit.activate([activity('act', { repeat: { frequency: 2, period: 1, periodUnit: 'd', boundsDuration: { value: 7, code: 'd' } } })]);
+    kit.clock.set(at('2027-05-03T10:00')); // 09:00, 21:00, 09:00, 21:00, 09:00 all passed while down
+    await kit.scheduler.dispatcher.runDue();
+    const rows = await kit.t.store.reminders.listForPatient(kit.tenantId, kit.patientId, { from: 0, to: at('2028-01-01T00:00'), limit: 100 }, () => true);
+    const open = rows.filter((r) => r.state === 'due' || r.state === 'nagged');
+    expect(open).toHaveLength(1);
+    expect(firstDeliveries(kit).every((e) => e.data.late === true)).toBe(true);
+    expect(kit.eventsOf('reminder.missed').length).toBe(rows.filter((r) => r.state === 'missed').length);
+    const next = rows.filter((r) => r.state === 'scheduled');
+    expect(next).toHaveLength(1);
+    expect(next[0]!.due_at - open[0]!.due_at).toBeGreaterThanOrEqual(8 * H);
+    expect(next[0]!.due_at).toBeGreaterThan(kit.clock.now());
+  });
+
   it('started, the dispatcher sleeps until the next due entry and wakes on its own timer', async () => {
     kit = await schedulerKit(at('2027-05-01T08:00'));
     kit.scheduler.start();
     await kit.activate([activity('act', { repeat: { frequency: 1, period: 1, periodUnit: 'd', count: 2 } })]);
-    const settle = async (): Promise<void> => { for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r)); };
-    await settle(); // the wake re-armed the timer for 09:00
+    const until = async (ok: () => boolean): Promise<void> => {
+      for (let i = 0; i < 1000 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
+    };
+    await until(() => kit!.clock.nextTimerAt() !== null);
+    // Its safety-net timer (at most a minute) fires at 08:01: a scan finds nothing and re-arms for 09:00.
     kit.clock.set(at('2027-05-01T08:59'));
-    await settle();
+    await until(() => kit!.clock.nextTimerAt() === at('2027-05-01T09:00'));
+    expect(kit.clock.nextTimerAt()).toBe(at('2027-05-01T09:00'));
     expect(firstDeliveries(kit)).toHaveLength(0);
     kit.clock.set(at('2027-05-01T09:00'));
-    for (let i = 0; i < 200 && firstDeliveries(kit).length === 0; i++) await settle();
+    await until(() => firstDeliveries(kit!).length > 0);
     expect(firstDeliveries(kit).map((e) => local(dueAt(e)))).toEqual(['05-01 09:00']);
   });
 

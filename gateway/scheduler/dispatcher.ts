@@ -164,8 +164,17 @@ export class Dispatcher {
     const updated: ReminderRecord = { ...rem, state: 'due', deliveries: rem.deliveries + 1, delivered_at: now,
       late: now - dueAt > settings.lateAfterMs, snoozed_until: null, due_key: nag.key, updated_at: now };
     ops.push(...repo.reminderOps(s, updated, rem.patient_key), nag.op);
+    // A newer dose supersedes an older one still unanswered (after downtime, or nags longer than
+    // the dose interval): the older is missed, so a patient never has two doses of a series open.
+    const others = (await openReminders(this.#ctx, series)).filter((r) => r.reminder_id !== rem.reminder_id);
+    const stale = others.filter((r) => r.state === 'due' || r.state === 'nagged');
+    for (const old of stale) this.#closeMissed(s, old, series, now, 'next_dose_due', ops, events);
     // The next occurrence exists from the moment this one is delivered: one scheduled reminder per series.
-    if (firstDelivery && series.status === 'active') advance(repo, s, series, now, ops);
+    const next = firstDelivery && series.status === 'active' ? advance(repo, s, series, now, ops) : null;
+    if (stale.length > 0) {
+      const open = [updated, ...others.filter((r) => !stale.includes(r)), ...(next ? [next] : [])];
+      events.push(...await adaptSeries(this.#ctx, s, series, open, settings, now, 'missed', ops));
+    }
     ops.push(...repo.seriesOps(s, { ...series, updated_at: new Date(now).toISOString() }, false));
     const deliveryId = `${rem.reminder_id}.${updated.deliveries}`;
     const ev = this.#ctx.events.stage(rem.tenant_id, 'reminder.due', reminderEventData(updated, deliveryId), deliveryId, rem.audience);
@@ -186,7 +195,17 @@ export class Dispatcher {
       events.push(ev.event);
       return;
     }
-    const missed: ReminderRecord = { ...rem, state: 'missed', reason: 'no_check_in', due_key: null, updated_at: now };
+    this.#closeMissed(s, { ...rem, due_key: null }, series, now, 'no_check_in', ops, events);
+    events.push(...await adaptSeries(this.#ctx, s, series, await openReminders(this.#ctx, series), settings, now, 'missed', ops));
+    if (series.status === 'active' && series.open.length === 0) advance(repo, s, series, now, ops);
+    ops.push(...repo.seriesOps(s, { ...series, updated_at: new Date(now).toISOString() }, false));
+  }
+
+  /** Closes an open reminder as missed (its due entry removed), recording the outcome and `reminder.missed`. */
+  #closeMissed(s: PatientScope, rem: ReminderRecord, series: ReminderSeriesRecord, now: number, reason: string, ops: RawOp[], events: WardEvent[]): void {
+    const { repo } = this.#ctx;
+    if (rem.due_key) ops.push(repo.delDueOp(rem.due_key));
+    const missed: ReminderRecord = { ...rem, state: 'missed', reason, due_key: null, updated_at: now };
     ops.push(...repo.reminderOps(s, missed, rem.patient_key));
     series.open = series.open.filter((id) => id !== rem.reminder_id);
     series.outcomes = [...series.outcomes.filter((o) => o.index !== rem.index), { index: rem.index, state: 'missed' }];
@@ -194,8 +213,5 @@ export class Dispatcher {
     const ev = this.#ctx.events.stage(rem.tenant_id, 'reminder.missed', reminderEventData(missed, id), id, rem.audience);
     ops.push(ev.op);
     events.push(ev.event);
-    events.push(...await adaptSeries(this.#ctx, s, series, await openReminders(this.#ctx, series), settings, now, 'missed', ops));
-    if (series.status === 'active' && series.open.length === 0) advance(repo, s, series, now, ops);
-    ops.push(...repo.seriesOps(s, { ...series, updated_at: new Date(now).toISOString() }, false));
   }
 }
