@@ -81,6 +81,12 @@ describe('user sessions', () => {
     expect((await f.call('POST', '/api/v1/auth/refresh', { refresh_token: s.body.data.refresh_token })).body.error.details.reason).toBe('revoked');
     expect((await f.call('GET', '/api/v1/me', undefined, auth)).status).toBe(401);
     expect(f.sessionKeys.size).toBe(1); // only the sign-up's session still holds a key
+
+    // One email in two tenants with one password: the caller must say which tenant.
+    const t2 = await f.tenant('Other');
+    await signUp(f, t2, 'nurse', 'nurse@hospital.example');
+    expect((await login(f, 'nurse@hospital.example', PASSWORD)).body.error.code).toBe('TENANT_REQUIRED');
+    expect((await login(f, 'nurse@hospital.example', PASSWORD, { tenant_id: t2 })).body.data.user.tenant_id).toBe(t2);
   });
 
   it('changes a password: the same key re-sealed (opens with the new password only), other sessions revoked', async () => {
@@ -135,6 +141,16 @@ describe('user sessions', () => {
     expect(listed.body.data.items.map((u: { user_id: string }) => u.user_id)).toEqual([doc.userId]);
     expect(JSON.stringify(listed.body)).not.toMatch(/password_hash|sealed_private_key/);
     expect((await f.call('GET', '/api/v1/admin/users', undefined, f.bearer(doc.access))).status).toBe(403);
+    // All roles, one at a time: the cursor walks across roles.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await f.call('GET', `/api/v1/admin/users?limit=1${cursor ? `&cursor=${cursor}` : ''}`, undefined, adminAuth);
+      seen.push(...page.body.data.items.map((u: { user_id: string }) => u.user_id));
+      cursor = page.body.data.next_cursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual([admin.userId, doc.userId].sort());
+    expect((await f.call('GET', '/api/v1/admin/users?cursor=bogus', undefined, adminAuth)).status).toBe(400);
 
     expect((await f.call('POST', `/api/v1/admin/users/${doc.userId}/disable`, undefined, adminAuth)).body.data.status).toBe('disabled');
     expect((await login(f, 'doc@hospital.example', PASSWORD)).body.error.code).toBe('ACCOUNT_DISABLED');
