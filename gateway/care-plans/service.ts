@@ -12,6 +12,7 @@ import { loadPatientFor } from '../people/access.js';
 import type { Principal } from '../http/app-env.js';
 import type { GatewayDeps } from '../http/deps.js';
 import type { Page } from '../store/notes-repo.js';
+import { settleNote } from './settle-note.js';
 
 /** What the care-plans services use of the gateway's deps. */
 export type CareDeps = Pick<GatewayDeps, 'store' | 'bus' | 'events' | 'scheduler' | 'log'>;
@@ -73,7 +74,15 @@ export async function createNote(deps: CareDeps, principal: Principal, patientId
     ocr_confidence: input.ocrConfidence ?? null, note_date: noteDate,
   });
   // Ids only on the stream; the note id de-duplicates a retried publish.
-  await deps.bus.js.publish(noteSubject(tenantId), encodeJson({ tenant_id: tenantId, note_id: note.note_id }), { msgID: note.note_id });
+  try {
+    await deps.bus.js.publish(noteSubject(tenantId), encodeJson({ tenant_id: tenantId, note_id: note.note_id }), { msgID: note.note_id });
+  } catch (e) {
+    // Not queued: the note is settled as failed now (never left pending for ever), and the caller told.
+    const error = new WardClerkError('OVERLOADED', 'The work queue did not take the note; send it again', { cause: e });
+    await settleNote({ ...deps, now: () => deps.scheduler.ctx.clock.now() }, tenantId, note.note_id, { ok: false, code: error.code, message: error.message })
+      .catch((x: unknown) => deps.log.error({ note_id: note.note_id, err: { type: (x as Error)?.name } }, 'note left pending'));
+    throw error;
+  }
   deps.log.info({ note_id: note.note_id, job_id: job.job_id }, 'note queued');
   return { note, job_id: job.job_id };
 }

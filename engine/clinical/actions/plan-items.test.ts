@@ -109,6 +109,13 @@ describe('planItemsFrom: OPD notes and Indian prescriptions', () => {
     expect(items.activities.find((a) => a.kind === 'exercise')?.timing?.repeat?.duration).toBeUndefined();
   });
 
+  it('a medicine the hybrid extractor took from the model (grounded there) is marked source model', () => {
+    const text = 'Tab Metformin 500 mg 1-0-1. Tab Amlodipine 5 mg OD.';
+    const e = extractClinical(text);
+    const items = planItemsFrom(text, { ...e, extractor: 'hybrid', provenance: [{ path: 'medications[1].name', source: 'llm' }, { path: 'medications[0].name', source: 'both' }] }, NOTE_DATE);
+    expect(items.activities.map((a) => [a.medication?.name, a.source])).toEqual([['metformin', 'rules'], ['amlodipine', 'model']]);
+  });
+
   it('a note with nothing actionable yields no items', () => {
     const items = plan('Patient seen. Feeling better. No complaints. Examination normal.');
     expect(items).toMatchObject({ tasks: [], activities: [] });
