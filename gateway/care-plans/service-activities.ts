@@ -49,9 +49,12 @@ export async function updateActivity(deps: CareDeps & { now?(): number }, princi
       tenantId: patient.tenant_id, patientId: patient.patient_id, carePlanId: plan.care_plan_id, activity: { ...activity, ended },
       audience: patient.user_id ? [patient.user_id] : [], zone: patient.time_zone, start: new Date(nowMs),
     });
-    const { scope, seal } = await store.notes.seal(patient.tenant_id, patient.patient_id);
-    await store.carePlans.write([...store.carePlans.ops(scope, seal, next), ...change.ops]);
-    change.after();
+    try {
+      const { scope, seal } = await store.notes.seal(patient.tenant_id, patient.patient_id);
+      await store.carePlans.write([...store.carePlans.ops(scope, seal, next), ...change.ops]);
+    } finally {
+      change.after(); // releases the series the scheduler holds locked, on every path
+    }
     return next;
   });
 }

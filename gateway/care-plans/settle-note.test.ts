@@ -44,7 +44,7 @@ describe('settleNote', () => {
     expect((await store.tasks.listByPatient(k.tenantId, k.patientId)).items).toHaveLength(5);
     const job = await store.notes.job(k.tenantId, n.job_id);
     expect(job).toMatchObject({ total: 1, completed: 1, failed: 0 });
-    expect(k.events.map((e) => e.type).sort()).toEqual(['job.completed', 'note.processed', 'plan.activated']);
+    expect(k.events.map((e) => e.type).sort()).toEqual(['job.completed', 'job.progress', 'note.processed', 'plan.activated']);
     // The events were committed to the outbox in the settle's own batch (this kit never publishes them).
     expect((await store.outbox.pending()).map((e) => e.id).sort()).toEqual(k.events.map((e) => e.id).sort());
     expect(JSON.stringify(k.events)).not.toMatch(/metformin|glimepiride/i);

@@ -65,48 +65,53 @@ export async function settleNote(deps: SettleDeps, tenantId: string, noteId: str
       events.push(event);
     };
 
-    const extraction = outcome.ok ? ExtractionSchema.safeParse(outcome.extraction) : null;
+    // The scheduler holds the old plan's series locked until its after() runs: on every path.
     let settled: NoteRecord;
-    if (!outcome.ok || !extraction?.success) {
-      const error = outcome.ok
-        ? { code: 'INTERNAL', message: 'The engine returned an extraction that does not match its schema' }
-        : { code: outcome.code, message: outcome.message };
-      settled = { ...note, status: 'failed', error, processed_at: now };
-      stage('note.failed', { note_id: note.note_id, patient_id: note.patient_id, job_id: note.job_id, code: error.code }, `note.failed.${note.note_id}`);
-    } else {
-      const items = outcome.items;
-      const tasks: TaskRecord[] = items.tasks.map((t) => ({
-        ...t, task_id: newId('tk'), tenant_id: tenantId, patient_id: note.patient_id, note_id: note.note_id, status: 'requested',
-        status_changed_by: null, created_at: now, updated_at: now,
-      }));
-      for (const t of tasks) ops.push(...store.tasks.ops(scope, seal, t, true));
-      let planId: string | null = null;
-      if (items.activities.length > 0) {
-        planId = await supersede(deps, { scope, seal, note, items, patient, audience, nowMs, now, ops, afters, stage });
+    try {
+      const extraction = outcome.ok ? ExtractionSchema.safeParse(outcome.extraction) : null;
+      if (!outcome.ok || !extraction?.success) {
+        const error = outcome.ok
+          ? { code: 'INTERNAL', message: 'The engine returned an extraction that does not match its schema' }
+          : { code: outcome.code, message: outcome.message };
+        settled = { ...note, status: 'failed', error, processed_at: now };
+        stage('note.failed', { note_id: note.note_id, patient_id: note.patient_id, job_id: note.job_id, code: error.code }, `note.failed.${note.note_id}`);
+      } else {
+        const items = outcome.items;
+        const tasks: TaskRecord[] = items.tasks.map((t) => ({
+          ...t, task_id: newId('tk'), tenant_id: tenantId, patient_id: note.patient_id, note_id: note.note_id, status: 'requested',
+          status_changed_by: null, created_at: now, updated_at: now,
+        }));
+        for (const t of tasks) ops.push(...store.tasks.ops(scope, seal, t, true));
+        let planId: string | null = null;
+        if (items.activities.length > 0) {
+          planId = await supersede(deps, { scope, seal, note, items, patient, audience, nowMs, now, ops, afters, stage });
+        }
+        const nothing = tasks.length === 0 && items.activities.length === 0;
+        const active = nothing ? await store.carePlans.active(tenantId, note.patient_id) : null;
+        settled = {
+          ...note, status: nothing ? 'no_actionable_items' : 'processed', care_plan_id: planId, task_ids: tasks.map((t) => t.task_id),
+          items, extraction: extraction.data, processed_at: now,
+        };
+        stage('note.processed', {
+          note_id: note.note_id, patient_id: note.patient_id, job_id: note.job_id, status: settled.status, care_plan_id: planId,
+          active_care_plan_id: planId ?? active?.care_plan_id ?? null, tasks: tasks.length, activities: items.activities.length,
+        }, `note.processed.${note.note_id}`);
       }
-      const nothing = tasks.length === 0 && items.activities.length === 0;
-      const active = nothing ? await store.carePlans.active(tenantId, note.patient_id) : null;
-      settled = {
-        ...note, status: nothing ? 'no_actionable_items' : 'processed', care_plan_id: planId, task_ids: tasks.map((t) => t.task_id),
-        items, extraction: extraction.data, processed_at: now,
-      };
-      stage('note.processed', {
-        note_id: note.note_id, patient_id: note.patient_id, job_id: note.job_id, status: settled.status, care_plan_id: planId,
-        active_care_plan_id: planId ?? active?.care_plan_id ?? null, tasks: tasks.length, activities: items.activities.length,
-      }, `note.processed.${note.note_id}`);
+      ops.push(...store.notes.ops(scope, seal, settled));
+      if (job) {
+        const failed = settled.status === 'failed';
+        const done: JobRecord = {
+          ...job, completed: failed ? 0 : 1, failed: failed ? 1 : 0, updated_at: now,
+          errors: failed ? [{ index: 0, external_id: note.note_id, code: settled.error!.code, message: settled.error!.message }] : [],
+        };
+        ops.push(store.notes.jobOp(scope, done));
+        stage('job.progress', { job_id: job.job_id, total: 1, completed: done.completed, failed: done.failed }, `job.progress.${job.job_id}`);
+        stage('job.completed', { job_id: job.job_id, status: failed ? 'failed' : 'completed', total: 1, completed: done.completed, failed: done.failed, note_id: note.note_id }, `job.completed.${job.job_id}`);
+      }
+      await store.carePlans.write(ops);
+    } finally {
+      for (const after of afters) after();
     }
-    ops.push(...store.notes.ops(scope, seal, settled));
-    if (job) {
-      const failed = settled.status === 'failed';
-      const done: JobRecord = {
-        ...job, completed: failed ? 0 : 1, failed: failed ? 1 : 0, updated_at: now,
-        errors: failed ? [{ index: 0, external_id: note.note_id, code: settled.error!.code, message: settled.error!.message }] : [],
-      };
-      ops.push(store.notes.jobOp(scope, done));
-      stage('job.completed', { job_id: job.job_id, status: failed ? 'failed' : 'completed', total: 1, completed: done.completed, failed: done.failed, note_id: note.note_id }, `job.completed.${job.job_id}`);
-    }
-    await store.carePlans.write(ops);
-    for (const after of afters) after();
     for (const e of events) deps.events.release(e);
     deps.log.info({ note_id: note.note_id, status: settled.status, care_plan_id: settled.care_plan_id, tasks: settled.task_ids.length }, 'note settled');
     return { status: settled.status, care_plan_id: settled.care_plan_id, created: true };
