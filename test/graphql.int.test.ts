@@ -4,9 +4,9 @@
  * the SDL parses and holds the types), auth and limits on the real gateway, and the care loop
  * driven through GraphQL alone.
  */
-import { buildSchema } from 'graphql';
+import { buildSchema, type GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTenantClient, operatorToken, type TenantClient } from './api-client.js';
+import { call, createTenantClient, operatorToken, until, type TenantClient } from './api-client.js';
 import { startAppliance, type Appliance } from './appliance.js';
 
 let app: Appliance;
@@ -40,6 +40,19 @@ const ISSUE_8_PATHS: Array<[string, string]> = [
   ['get', '/api/v1/me/reminders'],
   ['post', '/api/v1/me/reminders/{id}/check-in'],
   ['get', '/api/v1/patients/{id}/reminders'],
+  ['post', '/api/v1/patients/{id}/notes'],
+  ['get', '/api/v1/patients/{id}/notes'],
+  ['get', '/api/v1/patients/{id}/notes/{note_id}'],
+  ['get', '/api/v1/patients/{id}/care-plan'],
+  ['get', '/api/v1/patients/{id}/care-plans'],
+  ['patch', '/api/v1/patients/{id}/care-plan/activities/{activity_id}'],
+  ['get', '/api/v1/patients/{id}/tasks'],
+  ['patch', '/api/v1/patients/{id}/tasks/{task_id}'],
+  ['post', '/api/v1/auth/signup'],
+  ['post', '/api/v1/auth/refresh'],
+  ['post', '/api/v1/auth/logout'],
+  ['post', '/api/v1/auth/password'],
+  ['post', '/api/v1/admin/invitations'],
 ];
 
 describe('served documents', () => {
@@ -57,10 +70,11 @@ describe('served documents', () => {
     const res = await fetch(`${app.url}/api/v1/graphql/schema`);
     expect(res.status).toBe(200);
     const schema = buildSchema(await res.text());
-    for (const t of ['Me', 'Patient', 'Doctor', 'Assignment', 'Reminder', 'SecureMessage']) expect(schema.getType(t), t).toBeDefined();
+    for (const t of ['Me', 'Patient', 'Doctor', 'Assignment', 'Note', 'CarePlan', 'CarePlanActivity', 'Task', 'Reminder', 'SecureMessage']) expect(schema.getType(t), t).toBeDefined();
+    expect(Object.keys((schema.getType('Patient') as GraphQLObjectType).getFields())).toEqual(expect.arrayContaining(['notes', 'care_plan', 'care_plans', 'tasks', 'reminders', 'messages']));
     expect(Object.keys(schema.getQueryType()!.getFields())).toEqual(expect.arrayContaining(['me', 'patients', 'patient', 'myPatient', 'doctors', 'myDoctors', 'myReminders']));
     expect(Object.keys(schema.getMutationType()!.getFields())).toEqual(
-      expect.arrayContaining(['registerPatient', 'chooseDoctors', 'assignStaff', 'unassignStaff', 'checkIn', 'sendMessage']),
+      expect.arrayContaining(['registerPatient', 'chooseDoctors', 'assignStaff', 'unassignStaff', 'postNote', 'updateTaskStatus', 'updateActivity', 'checkIn', 'sendMessage']),
     );
   });
 });
@@ -84,3 +98,88 @@ describe('auth and limits on the real gateway', () => {
     expect(deep.headers.get('cache-control')).toBe('no-store');
   });
 });
+
+const PASSWORD = 'Quiet-Harbour-Lantern-42';
+const NOTE = 'Type 2 diabetes mellitus. Start metformin 500 mg tablet by mouth twice daily for 14 days. Follow up in 2 weeks.';
+
+/** An Etc/GMT zone where it is now 08:xx, so the first BID dose (09:00 local) is under an hour away. */
+function zoneAtEightAm(now = new Date()): string {
+  const offset = (((8 - now.getUTCHours()) % 24) + 24) % 24;
+  const h = offset > 14 ? offset - 24 : offset;
+  // IANA's Etc zones have the sign inverted: Etc/GMT-5 is UTC+5.
+  return h === 0 ? 'Etc/GMT' : `Etc/GMT${h > 0 ? '-' : '+'}${Math.abs(h)}`;
+}
+
+async function signup(code: string, who: string, extra: Record<string, unknown> = {}) {
+  const r = await call(`${app.url}/api/v1/auth/signup`, { method: 'POST', json: { email: `${who}@clinic.example`, password: PASSWORD, display_name: who, invitation_code: code, ...extra } });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body.data as { access_token: string; user: { user_id: string } };
+}
+
+async function invite(path: string, token: string, role: string): Promise<string> {
+  const r = await call(`${app.url}${path}`, { method: 'POST', token, json: { role } });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body.data.code;
+}
+
+describe('the care loop through GraphQL', () => {
+  it('a patient chooses a doctor, the doctor posts a note, the patient reads the plan, checklist and reminders and checks in', async () => {
+    const tenantId = (await call(`${app.url}/api/v1/admin/tenants`, { method: 'POST', token: opToken, json: { name: 'Loop clinic' } })).body.data.id as string;
+    const admin = await signup(await invite(`/api/v1/admin/tenants/${tenantId}/invitations`, opToken, 'tenant_admin'), 'admin');
+    const doctor = await signup(await invite('/api/v1/admin/invitations', admin.access_token, 'doctor'), 'doctor');
+    const other = await signup(await invite('/api/v1/admin/invitations', admin.access_token, 'doctor'), 'other-doctor');
+    const zone = zoneAtEightAm();
+    const patient = await signup(await invite('/api/v1/admin/invitations', admin.access_token, 'patient'), 'patient', { time_zone: zone });
+
+    const doctors = await gql(patient.access_token, '{ doctors { items { user_id display_name } } }');
+    expect(doctors.body.data.doctors.items.map((d: { display_name: string }) => d.display_name).sort()).toEqual(['doctor', 'other-doctor']);
+    const chose = await gql(patient.access_token, 'mutation($d: [ID!]!) { chooseDoctors(doctor_ids: $d) { user_id } }', { d: [doctor.user.user_id] });
+    expect(chose.body.data.chooseDoctors).toEqual([{ user_id: doctor.user.user_id }]);
+    const patientId = (await gql(patient.access_token, '{ myPatient { patient_id time_zone } }')).body.data.myPatient.patient_id as string;
+    expect((await gql(doctor.access_token, '{ patients { items { patient_id } } }')).body.data.patients.items).toEqual([{ patient_id: patientId }]);
+
+    const post = 'mutation($p: ID!, $t: String!) { postNote(patient_id: $p, text: $t) { note_id job_id status status_url } }';
+    const refused = await gql(other.access_token, post, { p: patientId, t: NOTE });
+    expect(refused.body.errors[0].extensions).toMatchObject({ code: 'NOT_FOUND', status: 404, details: { resource: 'patient' } });
+    const posted = await gql(doctor.access_token, post, { p: patientId, t: NOTE });
+    expect(posted.body.errors).toBeUndefined();
+    expect(posted.body.data.postNote).toMatchObject({ status: 'pending', job_id: expect.any(String) });
+
+    const noteId = posted.body.data.postNote.note_id as string;
+    expect(posted.body.data.postNote.status_url).toBe(`/api/v1/patients/${patientId}/notes/${noteId}`);
+    const settled = await until(async () => {
+      const r = await gql(patient.access_token, 'query($n: ID!) { myPatient { note(id: $n) { status } } }', { n: noteId });
+      const status = r.body.data?.myPatient.note.status as string | undefined;
+      return status && status !== 'pending' ? status : null;
+    }, 30_000, 200);
+    expect(settled).toBe('processed');
+
+    const view = await gql(patient.access_token, `{
+      myPatient { care_plan { status activities { title kind timing } } tasks { items { task_id description due status } } }
+      myReminders(state: all) { reminder_id title due_at state }
+    }`);
+    expect(view.body.errors).toBeUndefined();
+    const plan = view.body.data.myPatient.care_plan;
+    expect(plan.status).toBe('active');
+    expect(plan.activities.some((a: { kind: string; title: string }) => a.kind === 'medication' && /metformin/i.test(a.title))).toBe(true);
+    expect(view.body.data.myPatient.tasks.items.some((t: { description: string }) => /follow/i.test(t.description))).toBe(true);
+    const reminders = view.body.data.myReminders as Array<{ reminder_id: string; due_at: string; state: string }>;
+    expect(reminders.length).toBeGreaterThan(0);
+    const first = reminders.sort((a, b) => a.due_at.localeCompare(b.due_at))[0]!;
+    expect(Date.parse(first.due_at) - Date.now()).toBeLessThan(3_600_000);
+    // The doctor sees the same reminders through the patient.
+    const viaDoctor = await gql(doctor.access_token, 'query($p: ID!) { patient(id: $p) { reminders(state: all) { reminder_id } } }', { p: patientId });
+    expect(viaDoctor.body.data.patient.reminders.map((r: { reminder_id: string }) => r.reminder_id).sort()).toEqual(reminders.map((r) => r.reminder_id).sort());
+
+    const checkIn = 'mutation($id: ID!) { checkIn(reminder_id: $id, input: { action: taken }) { reminder_id state } }';
+    expect((await gql(doctor.access_token, checkIn, { id: first.reminder_id })).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    const taken = await gql(patient.access_token, checkIn, { id: first.reminder_id });
+    expect(taken.body.errors).toBeUndefined();
+    expect(taken.body.data.checkIn).toEqual({ reminder_id: first.reminder_id, state: 'taken' });
+    const twice = await gql(patient.access_token, checkIn, { id: first.reminder_id });
+    expect(twice.body.errors[0].extensions).toMatchObject({ code: 'REMINDER_ALREADY_CHECKED_IN', status: 409 });
+    // Nothing of the note or the patient in the gateway's logs.
+    expect(app.logs()).not.toMatch(/metformin 500 mg tablet by mouth|Follow up in 2 weeks/i);
+  });
+});
+

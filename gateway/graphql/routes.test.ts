@@ -28,6 +28,20 @@ describe('POST /api/v1/graphql: auth', () => {
     expect(u.body.data?.me).toEqual({ kind: 'user', sub: USER.user_id, tenant_id: 'tn_a', role: 'doctor', scopes: [] });
   });
 
+  it('me.user is the account as GET /api/v1/me shows it; a session that has ended is INVALID_TOKEN there too', async () => {
+    await using f = await createGraphqlFixture();
+    const p = await f.person('nurse');
+    const res = await f.gql(p.token, '{ me { user { user_id tenant_id role status session_id private_key_available key_version } } }');
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data?.me.user).toEqual({ user_id: p.userId, tenant_id: p.tenantId, role: 'nurse', status: 'active', session_id: p.sid, private_key_available: true, key_version: 1 });
+    const sdl = await (await f.app.request('/api/v1/graphql/schema')).text();
+    expect(sdl).not.toMatch(/password_hash|sealed_private_key/);
+    await f.store.sessions.revoke(p.tenantId, p.sid, 'logout');
+    const ended = await f.gql(p.token, '{ me { kind user { user_id } } }');
+    expect(ended.body.data?.me).toEqual({ kind: 'user', user: null });
+    expect(ended.body.errors![0]!.extensions).toEqual({ code: 'INVALID_TOKEN', status: 401, details: { reason: 'session_ended' } });
+  });
+
   it('refuses a non-JSON body (415) and a GET (no variables in URLs)', async () => {
     await using f = await createGraphqlFixture();
     const op = (await f.tokens.issueOperatorToken('op_1')).access_token;
@@ -79,11 +93,11 @@ describe('GET /api/v1/graphql/schema', () => {
 describe('unexpected errors', () => {
   it('a resolver that throws an uncoded error answers INTERNAL with nothing of it, and logs type and frames only', async () => {
     await using f = await createGraphqlFixture();
+    const { token } = await f.person('doctor');
     f.store.users.get = async () => {
       throw new TypeError('cannot read birth_date of Jane Doe 1975-06-01');
     };
-    const user = (await f.tokens.issueUserToken(USER)).access_token;
-    const res = await f.gql(user, '{ me { kind user { user_id } } }');
+    const res = await f.gql(token, '{ me { kind user { user_id } } }');
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual({ me: { kind: 'user', user: null } });
     expect(res.body.errors).toEqual([{ message: 'Internal error', locations: expect.any(Array), path: ['me', 'user'], extensions: { code: 'INTERNAL', status: 500, details: {} } }]);

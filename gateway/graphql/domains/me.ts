@@ -1,7 +1,9 @@
 /**
  * `me`: who the token says is calling (the same principal as REST), and for a signed-in person
- * their own account from the users repository.
+ * their own account as `GET /api/v1/me` shows it (the users service's whoAmI: a logged-out or
+ * revoked session is INVALID_TOKEN there too).
  */
+import { whoAmI } from '../../people/users-service.js';
 import type { GraphQLModule } from '../module.js';
 import type { GraphQLContext } from '../context.js';
 
@@ -34,15 +36,24 @@ export const meModule: GraphQLModule = {
       user: User
     }
 
-    "A person of a tenant, as other people and features may see them."
+    "The signed-in person's own account (as GET /api/v1/me)."
     type User {
       user_id: ID!
+      tenant_id: ID!
+      email: String!
       role: UserRole!
       status: String!
       display_name: String!
+      must_change_password: Boolean!
+      "X25519 public key (base64) others seal messages to."
       public_key: String!
+      "Bumped by an admin password reset: messages sealed to an older key are unreadable."
       key_version: Int!
       patient_id: ID
+      created_at: String!
+      session_id: ID!
+      "Whether this session holds the unsealed private key (messages are readable)."
+      private_key_available: Boolean!
     }
 
     type Query {
@@ -58,10 +69,9 @@ export const meModule: GraphQLModule = {
       },
     },
     Me: {
-      user: async (me: { kind: string }, _: unknown, ctx: GraphQLContext) => {
-        const p = ctx.principal;
-        if (me.kind !== 'user' || p.kind !== 'user') return null;
-        return ctx.deps.store.users.get(p.tenantId, p.sub);
+      user: async (_: unknown, __: unknown, ctx: GraphQLContext) => {
+        const who = await whoAmI(ctx.deps, ctx.principal);
+        return who.kind === 'user' ? who : null;
       },
     },
   },

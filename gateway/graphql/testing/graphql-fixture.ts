@@ -10,10 +10,12 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { loadConfig } from '../../../core/config.js';
-import { randomKey } from '../../../core/crypto.js';
+import { newId, randomKey } from '../../../core/crypto.js';
 import { createLogger } from '../../../core/logger.js';
+import { newKeypair } from '../../auth/key-sealing.js';
+import { SessionKeys } from '../../auth/session-keys.js';
 import { createTokenService, type TokenService } from '../../auth/token-service.js';
-import type { AppEnv } from '../../http/app-env.js';
+import type { AppEnv, UserRole } from '../../http/app-env.js';
 import { errorResponse } from '../../http/app.js';
 import { limitBodies } from '../../http/body-limit.js';
 import type { GatewayDeps } from '../../http/deps.js';
@@ -27,6 +29,11 @@ export interface GraphqlFixture extends AsyncDisposable {
   app: OpenAPIHono<AppEnv>;
   /** Every log line written so far. */
   logs(): string;
+  /**
+   * A signed-in person of a new tenant: the user stored by the real users repo, a live session in
+   * the sessions repo, its private key in session memory, and a Bearer token for that session.
+   */
+  person(role: UserRole): Promise<{ userId: string; tenantId: string; sid: string; token: string }>;
   /** POSTs a GraphQL request with `token` (none when null) and returns status and parsed body. */
   gql(token: string | null, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: GqlBody }>;
 }
@@ -46,7 +53,8 @@ export async function createGraphqlFixture(options: { limits?: QueryLimits; exte
   const lines: string[] = [];
   const sink = new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) });
   const log = createLogger({ level: 'debug', role: 'gateway', destination: sink });
-  const deps = { config, log, store, tokens } as Partial<GatewayDeps> as GatewayDeps;
+  const sessionKeys = new SessionKeys();
+  const deps = { config, log, store, tokens, sessionKeys } as Partial<GatewayDeps> as GatewayDeps;
   options.extend?.(deps);
   const app = new OpenAPIHono<AppEnv>();
   app.use('*', async (c, next) => {
@@ -62,6 +70,22 @@ export async function createGraphqlFixture(options: { limits?: QueryLimits; exte
     tokens,
     app,
     logs: () => lines.join(''),
+    async person(role) {
+      const tenantId = (await store.tenants.create({ name: 'GraphQL test' })).id;
+      const kp = newKeypair();
+      const now = new Date();
+      const user = await store.users.create(tenantId, {
+        user_id: newId('usr'), tenant_id: tenantId, email: `${newId('e').toLowerCase()}@example.test`, role, status: 'active', display_name: `${role} user`,
+        password_hash: '$argon2id$not-used-by-these-tests', password_changed_at: now.toISOString(), must_change_password: false, public_key: kp.publicKey,
+        // Never signed in with a password here: the key goes straight into the session below.
+        sealed_private_key: { alg: 'argon2id+xchacha20poly1305', salt: 'unused', nonce: 'unused', ciphertext: 'unused', opslimit: 1, memlimit: 8192 },
+        key_version: 1, patient_id: null, created_at: now.toISOString(),
+      });
+      const { session } = await store.sessions.create(tenantId, user.user_id, { now, ttlSeconds: 3600 });
+      sessionKeys.put(session.session_id, user.user_id, kp.privateKey, Date.now() + 3_600_000);
+      const token = (await tokens.issueUserToken({ user_id: user.user_id, tenant_id: tenantId, role, sid: session.session_id })).access_token;
+      return { userId: user.user_id, tenantId, sid: session.session_id, token };
+    },
     async gql(token, query, variables) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (token) headers.authorization = `Bearer ${token}`;
@@ -69,6 +93,7 @@ export async function createGraphqlFixture(options: { limits?: QueryLimits; exte
       return { status: res.status, body: (await res.json()) as GqlBody };
     },
     async [Symbol.asyncDispose]() {
+      sessionKeys.clear();
       await store.close();
       await rm(dir, { recursive: true, force: true });
     },
