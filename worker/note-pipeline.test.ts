@@ -4,6 +4,7 @@ import { contracts, noteSubject, STREAMS } from '../core/contracts.js';
 import { WardClerkError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { waitFor } from './testing/fake-gateway.js';
+import { listenNoteMaxDeliveries } from './note-max-deliveries.js';
 import { startWorkerFixture, type WorkerFixture } from './testing/worker-fixture.js';
 
 /**
@@ -97,5 +98,36 @@ describe('note pipeline step', () => {
     await f.bus.js.publish(noteSubject(tenant), encodeJson({ nope: true }), { msgID: 'bad-note-msg' });
     await waitFor('idle', idle);
     expect(settlesOf('nt_gone')).toEqual([]);
+  });
+});
+
+describe('notes MAX_DELIVERIES advisory', () => {
+  it('fails and dead-letters a note whose worker died on every allowed delivery', async () => {
+    await using g = await startWorkerFixture({ start: false });
+    const stub = await connectBus({ url: g.nats.url, name: 'note-settle-double', log: createLogger({ level: 'silent', role: 'test' }) });
+    const settled: Array<{ note_id: string; code: string | null }> = [];
+    stub.serve(contracts.noteSettle, async ({ note_id, outcome }) => {
+      const created = !settled.some((s) => s.note_id === note_id);
+      if (created) settled.push({ note_id, code: outcome.ok ? null : outcome.code });
+      return { status: 'failed', care_plan_id: null, created };
+    });
+    const outcomes: string[] = [];
+    const listener = listenNoteMaxDeliveries({ bus: g.bus, log: createLogger({ level: 'silent', role: 'test' }), onOutcome: (o) => outcomes.push(o) });
+    await g.bus.js.publish(noteSubject('t1'), encodeJson({ tenant_id: 't1', note_id: 'nt_crash' }), { msgID: 'nt_crash' });
+    // A "worker" that takes the message and dies before settling it, on every delivery.
+    const consumer = await g.bus.js.consumers.get(STREAMS.notes.name, STREAMS.notes.consumer);
+    let taken = 0;
+    await waitFor('advisory handled', async () => {
+      const m = await consumer.next({ expires: 1000 });
+      if (m) taken++;
+      return outcomes.length > 0;
+    });
+    await listener.close();
+    await stub.close();
+    expect(taken).toBe(3);
+    expect(outcomes).toEqual(['failed']);
+    expect(settled).toEqual([{ note_id: 'nt_crash', code: 'INTERNAL' }]);
+    expect(g.gateway.deadLetters).toEqual([expect.objectContaining({ kind: 'notes', ref: 'nt_crash', tenant_id: 't1' })]);
+    expect((await g.bus.jsm.streams.info(STREAMS.notes.name)).state.messages).toBe(0);
   });
 });

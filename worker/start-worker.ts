@@ -13,6 +13,7 @@ import { handleWebhookFanout } from './webhook-fanout.js';
 import { handleWebhookDelivery } from './webhook-delivery.js';
 import { listenItemMaxDeliveries } from './item-max-deliveries.js';
 import { handleNoteMessage } from './note-pipeline.js';
+import { listenNoteMaxDeliveries } from './note-max-deliveries.js';
 
 export type WorkerSettings = Pick<
   Config,
@@ -36,6 +37,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   const stops: Array<{ close(): Promise<void> }> = [];
   try {
     stops.push(listenItemMaxDeliveries({ bus, log }));
+    stops.push(listenNoteMaxDeliveries({ bus, log }));
     stops.push(await startConsumeLoop({
       js: bus.js, stream: STREAMS.items.name, durable: STREAMS.items.consumer, concurrency: settings.workerConcurrency, log,
       handle: (msg) => handleBatchItem(msg, { bus, log, settings }),
