@@ -44,7 +44,7 @@ function normalizeResult(result: ExecutionResult): ExecutionResult {
 export function useWardClerkGuards(limits: QueryLimits): Plugin<GraphQLContext> {
   return {
     onParams({ params, setResult }) {
-      const query = params.query ?? '';
+      const query = typeof params.query === 'string' ? params.query : '';
       const bytes = Buffer.byteLength(query, 'utf8');
       if (bytes > limits.maxQueryBytes) {
         setResult(

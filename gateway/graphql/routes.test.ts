@@ -52,6 +52,27 @@ describe('POST /api/v1/graphql: auth', () => {
     expect(get.status).toBe(404);
   });
 
+  it('a body that is not one JSON GraphQL request is a coded 400 in the REST envelope; nothing runs', async () => {
+    await using f = await createGraphqlFixture();
+    const op = (await f.tokens.issueOperatorToken('op_1')).access_token;
+    const cases: Array<[string, string]> = [
+      ['{', 'INVALID_JSON'],
+      ['{}', 'VALIDATION_FAILED'],
+      ['{"query":5}', 'VALIDATION_FAILED'],
+      ['[{"query":"{ me { kind } }"}]', 'VALIDATION_FAILED'],
+      ['{"query":"{ me { kind } }","variables":"x"}', 'VALIDATION_FAILED'],
+      ['{"query":"{ me { kind } }","documentId":"x"}', 'VALIDATION_FAILED'],
+    ];
+    for (const [body, code] of cases) {
+      const res = await f.app.request('/api/v1/graphql', { method: 'POST', headers: { authorization: `Bearer ${op}`, 'content-type': 'application/json' }, body });
+      expect(res.status, body).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code, body).toBe(code);
+    }
+    const unknownOp = await f.gql(op, 'query A { me { kind } } query B { me { sub } }');
+    expect(unknownOp.status).toBe(400);
+    expect(unknownOp.body.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
+  });
+
   it('a body over the route limit is 413 PAYLOAD_TOO_LARGE before GraphQL reads it', async () => {
     await using f = await createGraphqlFixture();
     const op = (await f.tokens.issueOperatorToken('op_1')).access_token;

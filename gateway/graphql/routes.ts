@@ -29,7 +29,9 @@ const GraphQLRequestSchema = z
     query: z.string().openapi({ example: '{ me { kind sub role } }' }),
     operationName: z.string().nullable().optional(),
     variables: z.record(z.string(), z.unknown()).nullable().optional(),
+    extensions: z.record(z.string(), z.unknown()).nullable().optional(),
   })
+  .strict()
   .openapi('GraphQLRequest');
 
 const GraphQLResponseSchema = z
@@ -59,7 +61,7 @@ function registerGraphqlDocs(app: OpenAPIHono<AppEnv>): void {
       `A query deeper than ${DEFAULT_QUERY_LIMITS.maxDepth} levels is refused with 400 QUERY_TOO_DEEP, one whose estimated cost ` +
       `(list fields × their page size) exceeds ${DEFAULT_QUERY_LIMITS.maxCost} with 400 QUERY_TOO_COSTLY, a query document over ` +
       `${DEFAULT_QUERY_LIMITS.maxQueryBytes} bytes with 413 PAYLOAD_TOO_LARGE; nothing runs. Introspection is on; the schema is at ${GRAPHQL_SCHEMA_PATH}. ` +
-      'A missing or bad token is answered 401 in the REST error envelope, before GraphQL runs.',
+      'A missing or bad token (401), a body that is not JSON (400 INVALID_JSON) or not one GraphQL request object (400 VALIDATION_FAILED; no batching) are answered in the REST error envelope, before GraphQL runs.',
     tags: ['graphql'],
     security: [{ bearerAuth: [] }],
     request: { body: { required: true, content: { 'application/json': { schema: GraphQLRequestSchema } } } },
@@ -106,6 +108,19 @@ export function registerGraphqlRoutes(app: OpenAPIHono<AppEnv>, deps: GatewayDep
     // Read through the app's body limits (413 and JSON depth are answered by the app's one
     // error mapping), then hand yoga a plain request it can read freely.
     const body = await c.req.text();
+    // The request's shape is checked here, as REST bodies are (INVALID_JSON, VALIDATION_FAILED in
+    // the envelope); yoga then sees only a well-formed single operation.
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      throw new WardClerkError('INVALID_JSON', 'Request body is not valid JSON');
+    }
+    const checked = GraphQLRequestSchema.safeParse(parsed);
+    if (!checked.success) {
+      const issues = checked.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      throw new WardClerkError('VALIDATION_FAILED', 'Request failed validation', { details: { issues } });
+    }
     const request = new Request(new URL(GRAPHQL_PATH, 'http://wardclerk.local'), {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: c.req.header('accept') ?? 'application/json' },
