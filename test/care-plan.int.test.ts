@@ -99,6 +99,16 @@ describe('a note becomes a checklist and a care plan', () => {
     expect(plan.body.data.care_plan_id).toBe(firstPlan.care_plan_id);
   });
 
+  it('a nurse may add a note too, and a note may come as a file upload (multipart), as prescriptions accept it', async () => {
+    const form = new FormData();
+    form.append('file', new Blob(['Patient comfortable. Afebrile. Wound clean.'], { type: 'text/plain' }), 'note.txt');
+    const res = await call(`${base()}/notes?note_date=2026-12-02`, { method: 'POST', token: as('nurse'), body: form });
+    expect(res.status).toBe(202);
+    const note = await settled(res.body.note_id);
+    expect(note).toMatchObject({ status: 'no_actionable_items', author: { kind: 'user', id: seed.userIds.nurse, role: 'nurse' } });
+    expect((await call(`${base()}/care-plan`, { token: as('doctor') })).body.data.care_plan_id).toBe(firstPlan.care_plan_id);
+  });
+
   it('a new note supersedes the plan: old revoked and kept, every pending reminder of it cancelled, new reminders made', async () => {
     const res = await postNote(OPD);
     const note = await settled(res.body.note_id);
