@@ -53,6 +53,20 @@ const ISSUE_8_PATHS: Array<[string, string]> = [
   ['post', '/api/v1/auth/logout'],
   ['post', '/api/v1/auth/password'],
   ['post', '/api/v1/admin/invitations'],
+  ['post', '/api/v1/admin/tenants/{id}/invitations'],
+  ['get', '/api/v1/admin/settings/people'],
+  ['put', '/api/v1/admin/settings/people'],
+  ['get', '/api/v1/admin/settings/schedule'],
+  ['put', '/api/v1/admin/settings/schedule'],
+  ['get', '/api/v1/admin/users'],
+  ['post', '/api/v1/admin/users/{id}/reset-password'],
+  ['get', '/api/v1/me'],
+  ['get', '/api/v1/me/doctors'],
+  ['delete', '/api/v1/me/doctors/{id}'],
+  ['get', '/api/v1/me/schedule-preferences'],
+  ['put', '/api/v1/me/schedule-preferences'],
+  ['post', '/api/v1/patients/lookup'],
+  ['get', '/api/v1/patients/{id}/messages'],
 ];
 
 describe('served documents', () => {
