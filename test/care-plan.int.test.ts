@@ -191,6 +191,7 @@ describe('refused notes store nothing', () => {
     const nul = await call(`${base()}/notes`, { method: 'POST', token: as('doctor'), headers: { 'content-type': 'text/plain' }, body: new Uint8Array(2048) });
     expect(nul.body.error.code).toBe('UNREADABLE_FILE');
     expect((await postNote('Walk daily', 'doctor', '?note_date=02/12/2026')).body.error.code).toBe('VALIDATION_FAILED');
+    expect((await postNote('Walk daily', 'doctor', '?note_date=2026-02-30')).body.error.code).toBe('VALIDATION_FAILED');
     expect(await count()).toBe(before);
     // Nothing of the note text reached any log line.
     expect(app.logs()).not.toMatch(/Glimepiride|glucometer strips/);

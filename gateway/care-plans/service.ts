@@ -48,6 +48,13 @@ export function looksBinary(text: string): boolean {
   return sample.length > 0 && control / sample.length > 0.05;
 }
 
+/** A real calendar date as YYYY-MM-DD (2026-02-30 is not one). */
+export function isIsoDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const ms = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
+}
+
 function forbidden(): WardClerkError {
   return new WardClerkError('FORBIDDEN', 'Only the doctors and nurses assigned to the patient (or an API client with patients:write) may add notes', {
     details: { allowed_roles: ['doctor', 'nurse'] },
@@ -65,7 +72,7 @@ export async function createNote(deps: CareDeps, principal: Principal, patientId
   if (input.text.trim() === '') throw new WardClerkError('EMPTY_TEXT', 'The note text is empty');
   if (looksBinary(input.text)) throw new WardClerkError('UNREADABLE_FILE', 'The note is not text', { details: { reason: 'binary' } });
   const noteDate = input.noteDate ?? todayIn(patient.time_zone);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(noteDate) || Number.isNaN(Date.parse(`${noteDate}T00:00:00Z`))) {
+  if (!isIsoDate(noteDate)) {
     throw new WardClerkError('VALIDATION_FAILED', 'note_date must be an ISO date (YYYY-MM-DD)', { details: { field: 'note_date' } });
   }
   const tenantId = patient.tenant_id;
