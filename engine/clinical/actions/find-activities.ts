@@ -56,6 +56,22 @@ function withSessionLength(timing: Timing, text: string): Timing {
   return { ...timing, repeat: { ...timing.repeat, duration: Number(m[1]), durationUnit: /^h/i.test(m[2]!) ? 'h' : 'min' } };
 }
 
+/** `when` codes naming one time of day each (AC, PC and C alone only relate to meals). */
+const DAILY_EVENTS = new Set(['ACM', 'ACD', 'ACV', 'PCM', 'PCD', 'PCV', 'CM', 'CD', 'CV', 'MORN', 'AFT', 'EVE', 'NIGHT', 'HS', 'WAKE']);
+
+/**
+ * "Check sugar before breakfast and before dinner daily": two named times a day are two
+ * checks, whatever daily count the sig grammar read. Only for non-medication steps: a
+ * medicine's dose count is never raised here.
+ */
+function withWhenCount(timing: Timing): Timing {
+  const r = timing.repeat;
+  const events = new Set((r?.when ?? []).filter((w) => DAILY_EVENTS.has(w))).size;
+  if (!r || events < 2 || r.frequency === undefined || r.frequency >= events || r.period !== 1 || r.periodUnit !== 'd') return timing;
+  const { code: _code, ...rest } = timing;
+  return { ...rest, repeat: { ...r, frequency: events } };
+}
+
 /** Non-medication recurring steps in sentences that hold no medication. */
 export function findRecurring(sentences: Sentence[], medications: Medication[]): Array<{ activity: PlanActivity; sentence: Sentence }> {
   const out: Array<{ activity: PlanActivity; sentence: Sentence }> = [];
@@ -67,7 +83,7 @@ export function findRecurring(sentences: Sentence[], medications: Medication[]):
       if (!m) continue;
       const timing = parseSig(s.text).dosage[0]?.timing;
       if (!hasSchedule(timing)) break; // a step with no schedule is advice, not a plan activity
-      const t = k.kind === 'exercise' ? withSessionLength(timing, s.text) : timing;
+      const t = withWhenCount(k.kind === 'exercise' ? withSessionLength(timing, s.text) : timing);
       if (validateTiming(t).length > 0) break;
       out.push({
         sentence: s,

@@ -62,6 +62,11 @@ describe('planItemsFrom: a full discharge summary', () => {
     expect(items.activities.find((a) => a.medication?.name === 'insulin glargine')?.timing?.repeat?.when).toEqual(['HS']);
   });
 
+  it('two named times a day are two checks: sugar before breakfast and before dinner', () => {
+    const sugar = items.activities.find((a) => a.title === 'Check blood sugar')!;
+    expect(sugar.timing?.repeat).toMatchObject({ frequency: 2, period: 1, periodUnit: 'd', when: ['ACM', 'ACV'] });
+  });
+
   it('the stop task points at the sentence that stops the drug, and safety-netting is not a visit to book', () => {
     const stop = items.tasks.find((t) => t.kind === 'stop_medicine')!;
     expect(spanText(text, stop.span)).toBe('Stop Glimepiride.');
