@@ -39,6 +39,7 @@ async function setup() {
   const me = await fx.person(tenant, 'patient');
   const other = await fx.person(tenant, 'patient');
   const doctor = await fx.person(tenant, 'doctor');
+  const admin = await fx.person(tenant, 'tenant_admin');
   const patient = await fx.store.patients.create(tenant, { name: { family: 'Roe', given: ['Ann'] }, time_zone: NY }, { userId: me.user.user_id, createdBy: 'test' });
   await fx.store.patients.create(tenant, { name: { family: 'Doe', given: ['Bob'] }, time_zone: NY }, { userId: other.user.user_id, createdBy: 'test' });
   await fx.store.assignments.assign(tenant, doctor.user.user_id, patient.patient_id);
@@ -52,7 +53,7 @@ async function setup() {
     const res = await fx.app.request('/api/v1/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
     return { status: res.status, body: (await res.json()) as GqlBody };
   };
-  return { fx, clock, scheduler, tenant, me, other, doctor, patient, events, gql,
+  return { fx, clock, scheduler, tenant, me, other, doctor, admin, patient, events, gql,
     async [Symbol.asyncDispose]() { await scheduler.close(); await fx[Symbol.asyncDispose](); } };
 }
 
@@ -105,5 +106,21 @@ describe('GraphQL reminders, as REST', () => {
     expect(restTwice.body.error.code).toBe('REMINDER_ALREADY_CHECKED_IN');
     expect(s.events.filter((e) => e.type === 'reminder.checked_in')).toHaveLength(1);
     expect(JSON.stringify(twice.body)).not.toContain('felt sick');
+  });
+
+  it('schedule settings (tenant admin) and a patient\'s own meal times, as REST: same documents, same refusals, re-planning', async () => {
+    await using s = await setup();
+    const set = 'mutation($x: JSON!) { setScheduleSettings(settings: $x) }';
+    expect((await s.gql(s.doctor.headers, set, { x: { nag_count: 2 } })).body.errors![0]!.extensions.code).toBe('FORBIDDEN');
+    expect((await s.gql(s.admin.headers, set, { x: { nag_count: 99 } })).body.errors![0]!.extensions.code).toBe('VALIDATION_FAILED');
+    expect((await s.gql(s.admin.headers, set, { x: { nag_count: 2, nag_interval_minutes: 10 } })).body.data!.setScheduleSettings).toEqual({ nag_count: 2, nag_interval_minutes: 10 });
+    expect((await s.gql(s.admin.headers, '{ scheduleSettings }')).body.data!.scheduleSettings).toEqual((await s.fx.call('GET', '/api/v1/admin/settings/schedule', s.admin.headers)).body.data);
+
+    const prefs = 'mutation($x: JSON!) { setMySchedulePreferences(preferences: $x) { preferences replanned_series } }';
+    expect((await s.gql(s.doctor.headers, prefs, { x: { meals: { breakfast: '07:00' } } })).body.errors![0]!.extensions.code).toBe('FORBIDDEN');
+    const moved = await s.gql(s.me.headers, prefs, { x: { sleep: { wake: '06:30', bedtime: '21:30' } } });
+    expect(moved.body.errors).toBeUndefined();
+    expect(moved.body.data!.setMySchedulePreferences.replanned_series).toBeGreaterThanOrEqual(0);
+    expect((await s.gql(s.me.headers, '{ mySchedulePreferences }')).body.data!.mySchedulePreferences).toEqual((await s.fx.call('GET', '/api/v1/me/schedule-preferences', s.me.headers)).body.data);
   });
 });

@@ -3,7 +3,9 @@
  * (gateway/scheduler/reminders-service.ts) exactly as the REST routes do; the service parses the
  * query and the check-in with its own schemas and decides who may see what.
  */
-import { checkIn, listMyReminders, listPatientReminders } from '../../scheduler/reminders-service.js';
+import {
+  checkIn, getMySchedulePreferences, getScheduleSettings, listMyReminders, listPatientReminders, putMySchedulePreferences, putScheduleSettings,
+} from '../../scheduler/reminders-service.js';
 import type { GraphQLContext } from '../context.js';
 import { withoutNulls } from '../input.js';
 import type { GraphQLModule } from '../module.js';
@@ -69,12 +71,26 @@ export const remindersModule: GraphQLModule = {
       reminders(state: ReminderFilter, from: String, to: String, limit: Int): [Reminder!]!
     }
 
+    type SchedulePreferencesUpdate {
+      preferences: JSON!
+      "How many of the patient's reminder series were re-planned."
+      replanned_series: Int!
+    }
+
     type Query {
       "The signed-in patient's reminders."
       myReminders(state: ReminderFilter, from: String, to: String, limit: Int): [Reminder!]!
+      "The signed-in patient's own meal and sleep times."
+      mySchedulePreferences: JSON!
+      "The tenant's schedule settings (tenant admins): clock-time policy, nag interval and count."
+      scheduleSettings: JSON!
     }
 
     type Mutation {
+      "The signed-in patient shifts their meal and sleep times ({meals?, sleep?}, HH:mm); future reminders are re-planned."
+      setMySchedulePreferences(preferences: JSON!): SchedulePreferencesUpdate!
+      "A tenant admin replaces the schedule settings (validated whole; nothing stored when invalid)."
+      setScheduleSettings(settings: JSON!): JSON!
       "The signed-in patient checks in a reminder (another's: NOT_FOUND; twice: REMINDER_ALREADY_CHECKED_IN; superseded: REMINDER_CANCELLED)."
       checkIn(reminder_id: ID!, input: CheckInInput!): Reminder!
     }
@@ -85,8 +101,12 @@ export const remindersModule: GraphQLModule = {
     },
     Query: {
       myReminders: (_: unknown, args: ListArgs, ctx: GraphQLContext) => listMyReminders(ctx.deps, ctx.principal, withoutNulls(args)),
+      mySchedulePreferences: (_: unknown, __: unknown, ctx: GraphQLContext) => getMySchedulePreferences(ctx.deps, ctx.principal),
+      scheduleSettings: (_: unknown, __: unknown, ctx: GraphQLContext) => getScheduleSettings(ctx.deps, ctx.principal),
     },
     Mutation: {
+      setMySchedulePreferences: (_: unknown, args: { preferences: unknown }, ctx: GraphQLContext) => putMySchedulePreferences(ctx.deps, ctx.principal, args.preferences),
+      setScheduleSettings: (_: unknown, args: { settings: unknown }, ctx: GraphQLContext) => putScheduleSettings(ctx.deps, ctx.principal, args.settings),
       checkIn: (_: unknown, args: { reminder_id: string; input: Record<string, unknown> }, ctx: GraphQLContext) =>
         checkIn(ctx.deps, ctx.principal, args.reminder_id, withoutNulls(args.input)),
     },
