@@ -121,6 +121,12 @@ describe('planItemsFrom: OPD notes and Indian prescriptions', () => {
     expect(items.activities.map((a) => [a.medication?.name, a.source])).toEqual([['metformin', 'rules'], ['amlodipine', 'model']]);
   });
 
+  it('a step said twice is one step', () => {
+    const items = plan('Check BP twice a week.\nFollow up in 2 weeks.\nAdvice: Check BP twice a week.\nFollow up in 2 weeks.');
+    expect(items.activities).toHaveLength(1);
+    expect(items.tasks).toHaveLength(1);
+  });
+
   it('a note with nothing actionable yields no items', () => {
     const items = plan('Patient seen. Feeling better. No complaints. Examination normal.');
     expect(items).toMatchObject({ tasks: [], activities: [] });

@@ -14,6 +14,17 @@ import { splitSentences } from './sentences.js';
 
 const MAX_ITEMS = 200;
 
+/** The first of items that say the same thing (a step repeated in a summary and its advice list). */
+function once<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((i) => {
+    const k = key(i);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
 /** Indexes of medications a model contributed (hybrid provenance `medications[i].name` from llm). */
 function modelMedications(extraction: Extraction): Set<number> {
   const out = new Set<number>();
@@ -33,11 +44,11 @@ export function planItemsFrom(text: string, extraction: Extraction, noteDate: st
   const warnings: string[] = [];
   const sentences = splitSentences(text);
   const recurring = findRecurring(sentences, extraction.medications);
-  const activities = [
+  const activities = once([
     ...medicationActivities(extraction.medications, extraction.sections, noteDate, warnings, modelMedications(extraction)),
     ...recurring.map((r) => r.activity),
-  ].sort((a, b) => a.span.start - b.span.start);
-  const tasks = findTasks(sentences, extraction.medications, noteDate, new Set(recurring.map((r) => r.sentence)));
+  ].sort((a, b) => a.span.start - b.span.start), (a) => JSON.stringify([a.kind, a.title, a.timing, a.medication?.dosage ?? null]));
+  const tasks = once(findTasks(sentences, extraction.medications, noteDate, new Set(recurring.map((r) => r.sentence))), (t) => JSON.stringify([t.kind, t.description, t.due]));
   if (tasks.length > MAX_ITEMS || activities.length > MAX_ITEMS) warnings.push('too_many_items_truncated');
   // Parsed once at the boundary: an item the shapes refuse is a bug here, not bad input.
   return PlanItemsSchema.parse({
