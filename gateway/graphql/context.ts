@@ -14,4 +14,3 @@ export interface GraphQLContext {
   log: Logger;
   requestId: string;
 }
-

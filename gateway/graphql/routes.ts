@@ -13,6 +13,7 @@ import type { AppEnv } from '../http/app-env.js';
 import { GRAPHQL_BODY_BYTES } from '../http/body-limits.js';
 import type { GatewayDeps } from '../http/deps.js';
 import { errorResponses } from '../http/envelope.js';
+import { boundedCache } from './bounded-cache.js';
 import type { GraphQLContext } from './context.js';
 import { maskError } from './errors.js';
 import { useWardClerkGuards } from './guard-plugin.js';
@@ -98,6 +99,7 @@ export function registerGraphqlRoutes(app: OpenAPIHono<AppEnv>, deps: GatewayDep
     logging: false,
     maskedErrors: { maskError },
     maxRequestBodySize: GRAPHQL_BODY_BYTES,
+    parserAndValidationCache: { documentCache: boundedCache(256), errorCache: boundedCache(256), validationCache: boundedCache(256) },
     plugins: [useWardClerkGuards(limits)],
   });
   const auth = requireAuth(deps.tokens);
