@@ -160,6 +160,18 @@ describe('a note becomes a checklist and a care plan', () => {
   });
 });
 
+describe('documented', () => {
+  it('the OpenAPI document lists the notes, care-plan and task routes', async () => {
+    const spec = await call(`${app.url}/api/v1/openapi.json`);
+    const paths: Array<[string, string]> = [
+      ['post', '/api/v1/patients/{id}/notes'], ['get', '/api/v1/patients/{id}/notes'], ['get', '/api/v1/patients/{id}/notes/{note_id}'],
+      ['get', '/api/v1/patients/{id}/care-plan'], ['get', '/api/v1/patients/{id}/care-plans'], ['get', '/api/v1/patients/{id}/tasks'],
+      ['patch', '/api/v1/patients/{id}/tasks/{task_id}'], ['patch', '/api/v1/patients/{id}/care-plan/activities/{activity_id}'],
+    ];
+    for (const [method, path] of paths) expect(spec.body.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+  });
+});
+
 describe('refused notes store nothing', () => {
   const count = async () => (await call(`${base()}/notes?limit=100`, { token: as('doctor') })).body.data.items.length;
 
