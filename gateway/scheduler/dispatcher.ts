@@ -166,7 +166,7 @@ export class Dispatcher {
     ops.push(...repo.reminderOps(s, updated, rem.patient_key), nag.op);
     // A newer dose supersedes an older one still unanswered (after downtime, or nags longer than
     // the dose interval): the older is missed, so a patient never has two doses of a series open.
-    const others = (await openReminders(this.#ctx, series)).filter((r) => r.reminder_id !== rem.reminder_id);
+    const others = await openReminders(this.#ctx, { ...series, open: series.open.filter((id) => id !== rem.reminder_id) });
     const stale = others.filter((r) => r.state === 'due' || r.state === 'nagged');
     for (const old of stale) this.#closeMissed(s, old, series, now, 'next_dose_due', ops, events);
     // The next occurrence exists from the moment this one is delivered: one scheduled reminder per series.
