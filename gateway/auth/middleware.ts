@@ -5,7 +5,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { WardClerkError } from '../../core/errors.js';
-import type { AppEnv, Principal } from '../http/app-env.js';
+import type { AppEnv, Principal, UserRole } from '../http/app-env.js';
 import { enforceOrigin } from '../http/cors.js';
 import type { TokenService } from './token-service.js';
 
@@ -61,6 +61,21 @@ function principalOf(c: Context<AppEnv>) {
 export function requireOperator(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (principalOf(c).kind !== 'operator') throw new WardClerkError('FORBIDDEN', 'This route is for the operator only');
+    await next();
+  };
+}
+
+/**
+ * Only a signed-in person of a tenant passes (run after requireAuth), and only with one of
+ * `roles` when given. Operator and client tokens, and other roles → FORBIDDEN 403.
+ */
+export function requireUser(...roles: UserRole[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const p = principalOf(c);
+    if (p.kind !== 'user') throw new WardClerkError('FORBIDDEN', 'This route is for signed-in users of a tenant');
+    if (roles.length > 0 && !roles.includes(p.role)) {
+      throw new WardClerkError('FORBIDDEN', 'Your role cannot use this route', { details: { allowed_roles: roles } });
+    }
     await next();
   };
 }

@@ -20,9 +20,9 @@ import type { OutboxRepo } from '../store/outbox-repo.js';
 
 export interface EventPublisher {
   /** Publishes and resolves once JetStream has stored the event. */
-  publish(tenantId: string, type: EventType, data: Record<string, unknown>, id?: string): Promise<WardEvent>;
+  publish(tenantId: string, type: EventType, data: Record<string, unknown>, id?: string, audience?: string[]): Promise<WardEvent>;
   /** The event and the store operation that puts it in the outbox; commit `op` with the change, then `release(event)`. */
-  stage(tenantId: string, type: EventType, data: Record<string, unknown>, id?: string): { event: WardEvent; op: RawOp };
+  stage(tenantId: string, type: EventType, data: Record<string, unknown>, id?: string, audience?: string[]): { event: WardEvent; op: RawOp };
   /** Publishes a committed outbox event in the background and removes it from the outbox once stored. */
   release(event: WardEvent): void;
   /** Publishes every event left in the outbox (after a crash, or a failed release); resolves with how many. */
@@ -44,8 +44,9 @@ export function createEventPublisher(js: JetStreamClient, log: Logger, options: 
   const releasing = new Set<string>();
   let sweeping: Promise<number> | null = null;
 
-  const make = (tenantId: string, type: EventType, data: Record<string, unknown>, id: string): WardEvent =>
-    ({ id, type, tenant_id: tenantId, created_at: new Date().toISOString(), data });
+  // `audience`: the users (ids) whose own WebSockets receive the event (see WardEventSchema).
+  const make = (tenantId: string, type: EventType, data: Record<string, unknown>, id: string, audience?: string[]): WardEvent =>
+    ({ id, type, tenant_id: tenantId, created_at: new Date().toISOString(), data, ...(audience?.length ? { audience: { user_ids: audience } } : {}) });
 
   const send = async (event: WardEvent): Promise<void> => {
     try {
@@ -104,14 +105,14 @@ export function createEventPublisher(js: JetStreamClient, log: Logger, options: 
   timer?.unref();
 
   return {
-    async publish(tenantId, type, data, id = randomUUID()) {
-      const event = make(tenantId, type, data, id);
+    async publish(tenantId, type, data, id = randomUUID(), audience) {
+      const event = make(tenantId, type, data, id, audience);
       await send(event);
       return event;
     },
-    stage(tenantId, type, data, id = randomUUID()) {
+    stage(tenantId, type, data, id = randomUUID(), audience) {
       if (!outbox) throw new Error('this event publisher has no outbox');
-      const event = make(tenantId, type, data, id);
+      const event = make(tenantId, type, data, id, audience);
       return { event, op: outbox.op(event) };
     },
     release(event) {

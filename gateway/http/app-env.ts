@@ -4,10 +4,19 @@
  */
 import type { Logger } from '../../core/logger.js';
 
-/** Who is calling: the operator (appliance admin) or a tenant's API client. */
+/** A person's role within a tenant (issue 8). Doctors and nurses form the care team. */
+export const USER_ROLES = ['patient', 'doctor', 'nurse', 'tenant_admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/**
+ * Who is calling: the operator (appliance admin), a tenant's API client, or a person of a tenant
+ * (a user signed in with email and password; `sid` names the session, whose refresh-token family
+ * and unsealed private key live server-side).
+ */
 export type Principal =
   | { kind: 'operator'; sub: string; scopes: string[] }
-  | { kind: 'client'; sub: string; tenantId: string; scopes: string[] };
+  | { kind: 'client'; sub: string; tenantId: string; scopes: string[] }
+  | { kind: 'user'; sub: string; tenantId: string; role: UserRole; sid: string; scopes: string[] };
 
 export interface AppEnv {
   Variables: {

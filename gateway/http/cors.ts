@@ -83,7 +83,7 @@ const pending = new WeakMap<Context, { policy: CorsPolicy; origin: string }>();
 export async function enforceOrigin(c: Context, principal: Principal): Promise<void> {
   const entry = pending.get(c);
   if (!entry) return;
-  const ok = principal.kind === 'client' && (await entry.policy.tenantAllows(principal.tenantId, entry.origin));
+  const ok = principal.kind !== 'operator' && (await entry.policy.tenantAllows(principal.tenantId, entry.origin));
   if (!ok) throw new WardClerkError('ORIGIN_NOT_ALLOWED', 'This origin may not use this credential', { details: { header: 'Origin' } });
 }
 
@@ -111,7 +111,7 @@ export function corsMiddleware(policy: CorsPolicy, options: { publicUrl?: string
     pending.set(c, { policy, origin });
     await next();
     const p = c.get('principal') as Principal | undefined;
-    const allowed = p ? p.kind === 'client' && (await policy.tenantAllows(p.tenantId, origin)) : await policy.anyTenantAllows(origin);
+    const allowed = p ? p.kind !== 'operator' && (await policy.tenantAllows(p.tenantId, origin)) : await policy.anyTenantAllows(origin);
     if (allowed) {
       c.header('Access-Control-Allow-Origin', origin);
       c.header('Access-Control-Expose-Headers', EXPOSE_HEADERS);

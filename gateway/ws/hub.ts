@@ -96,6 +96,9 @@ export function attachWsHub(server: Server, deps: WsHubDeps): WsHub {
   const perAddress = keyedCounter(deps.limits?.perAddress ?? DEFAULT_MAX_SOCKETS_PER_ADDRESS);
   const perTenant = keyedCounter(deps.limits?.perTenant ?? DEFAULT_MAX_SOCKETS_PER_TENANT);
   const byTenant = new Map<string, Set<WebSocket>>();
+  // A person's socket sees only events addressed to them (event.audience.user_ids); an API
+  // client's socket sees every event of its tenant.
+  const userOf = new WeakMap<WebSocket, string>();
   // One NATS subscription per tenant with connected sockets, so a gateway with no WebSocket clients
   // does not receive (and parse) every event it publishes.
   const subs = new Map<string, Subscription>();
@@ -112,7 +115,10 @@ export function attachWsHub(server: Server, deps: WsHubDeps): WsHub {
     if (!parsed.success || parsed.data.tenant_id !== tenantId) return;
     const event: WardEvent = parsed.data;
     const frame = JSON.stringify({ type: 'event', event });
+    const audience = event.audience?.user_ids;
     for (const ws of byTenant.get(tenantId) ?? []) {
+      const user = userOf.get(ws);
+      if (user !== undefined && !audience?.includes(user)) continue;
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
         deps.log.warn({ tenant_id: tenantId }, 'websocket reader too slow; dropped');
         ws.terminate();
@@ -129,8 +135,9 @@ export function attachWsHub(server: Server, deps: WsHubDeps): WsHub {
   };
 
   /** Joins an authenticated socket to its tenant; returns its frame handler, or null when refused. */
-  const join = (ws: WebSocket, principal: Extract<Principal, { kind: 'client' }>): ((frame: unknown) => void) | null => {
+  const join = (ws: WebSocket, principal: Extract<Principal, { kind: 'client' | 'user' }>): ((frame: unknown) => void) | null => {
     const tenantId = principal.tenantId;
+    if (principal.kind === 'user') userOf.set(ws, principal.sub);
     if (!perTenant.acquire(tenantId)) {
       closeSoon(ws, 4429, 'too many connections for this tenant');
       return null;
@@ -174,8 +181,8 @@ export function attachWsHub(server: Server, deps: WsHubDeps): WsHub {
       return null;
     }
     if (ws.readyState !== ws.OPEN) return null; // it went away while the token was checked
-    if (principal.kind !== 'client') {
-      closeSoon(ws, 4403, 'a tenant client token is required');
+    if (principal.kind === 'operator') {
+      closeSoon(ws, 4403, 'a tenant client or user token is required');
       return null;
     }
     return join(ws, principal);
