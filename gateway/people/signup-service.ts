@@ -5,7 +5,7 @@
  * so the tenant comes from the invitation code (which names it) or, for open sign-up only, from
  * `tenant_id` in the body. Every check runs before anything is stored.
  */
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi'; // .openapi() is called on its schemas in invitations-routes.ts
 import { newId } from '../../core/crypto.js';
 import { WardClerkError } from '../../core/errors.js';
 import { assertTimeZone } from '../../core/schedule/local-time.js';
