@@ -43,6 +43,21 @@ export type RotateResult =
   | { ok: true; session: SessionRecord; refreshToken: string }
   | { ok: false; reason: 'invalid' | 'expired' | 'revoked' | 'reused'; session: SessionRecord | null };
 
+/** A session that stopped being usable in this process: revoked, or deleted by the sweep once expired. */
+export interface SessionEnded {
+  tenantId: string;
+  sessionId: string;
+  userId: string;
+  reason: RevokeReason | 'expired';
+}
+
+/** What one sweep of a tenant deleted; `more` when it stopped at its limit with expired sessions left. */
+export interface SweepResult {
+  sessions: number;
+  refreshTokens: number;
+  more: boolean;
+}
+
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** The tenant a refresh token belongs to, or null when it is not one of ours. */
@@ -53,9 +68,24 @@ export function refreshTokenTenant(token: string): string | null {
 
 export class SessionsRepo {
   readonly #ctx: StoreContext;
+  readonly #ended = new Set<(e: SessionEnded) => void>();
 
   constructor(ctx: StoreContext) {
     this.#ctx = ctx;
+  }
+
+  /**
+   * Calls `listener` (synchronously, after the write is durable) whenever a session of this store
+   * is revoked or swept, so in-memory views of sessions (the gateway's session gate, open
+   * WebSockets) drop it at once. Returns the unsubscribe.
+   */
+  onEnded(listener: (e: SessionEnded) => void): () => void {
+    this.#ended.add(listener);
+    return () => this.#ended.delete(listener);
+  }
+
+  #emit(s: SessionRecord, reason: SessionEnded['reason']): void {
+    for (const l of this.#ended) l({ tenantId: s.tenant_id, sessionId: s.session_id, userId: s.user_id, reason });
   }
 
   #tokenOp(scope: TenantScope, session: SessionRecord): { token: string; op: RawOp } {
@@ -117,6 +147,7 @@ export class SessionsRepo {
       if (ptr.generation !== s.generation) {
         const revoked: SessionRecord = { ...s, status: 'revoked', revoked_reason: 'reuse' };
         await this.#ctx.writer.write([this.#put(scope, revoked)]);
+        this.#emit(revoked, 'reuse');
         return { ok: false, reason: 'reused', session: revoked };
       }
       if (Date.parse(s.expires_at) <= options.now.getTime()) return { ok: false, reason: 'expired', session: s };
@@ -136,6 +167,7 @@ export class SessionsRepo {
       const scope = await tenantScope(this.#ctx, tenantId);
       const revoked: SessionRecord = { ...s, status: 'revoked', revoked_reason: reason };
       await this.#ctx.writer.write([this.#put(scope, revoked)]);
+      this.#emit(revoked, reason);
       return revoked;
     });
   }
@@ -153,5 +185,42 @@ export class SessionsRepo {
       if (before?.status === 'active' && (await this.revoke(tenantId, sid, reason))) out.push(sid);
     }
     return out;
+  }
+
+  /**
+   * Deletes up to `limit` (default 1,000) of the tenant's sessions whose absolute end is at or
+   * before `now`, revoked or not, with their user-index entries and every refresh-token digest of
+   * theirs, in one durable batch (a crash leaves all of a session or none). A swept session's
+   * refresh token then answers `invalid` instead of `expired`: both mean "sign in again".
+   */
+  async sweepExpired(tenantId: string, now: Date, limit = 1000): Promise<SweepResult> {
+    const tables = this.#ctx.layout.tenant(tenantId);
+    if (!tables || !(await this.#ctx.keyring.tenant(tenantId))) return { sessions: 0, refreshTokens: 0, more: false };
+    const { vault } = this.#ctx;
+    const expired = new Map<string, SessionRecord>();
+    let more = false;
+    for await (const [key, bytes] of tables.sessions.sub.iterator()) {
+      const s = await vault.decode(tables.sessions.fullKey(key), bytes, tenantId, SessionRecordSchema);
+      if (!s || Date.parse(s.expires_at) > now.getTime()) continue;
+      if (expired.size === limit) {
+        more = true;
+        break;
+      }
+      expired.set(s.session_id, s);
+    }
+    if (expired.size === 0) return { sessions: 0, refreshTokens: 0, more: false };
+    // Digests name their session only inside the sealed pointer: read them all, keep the ended ones'.
+    const ops: RawOp[] = [];
+    for await (const [key, bytes] of tables.refreshTokens.sub.iterator()) {
+      const ptr = await vault.decode(tables.refreshTokens.fullKey(key), bytes, tenantId, PointerSchema);
+      if (ptr && expired.has(ptr.session_id)) ops.push({ type: 'del', key: tables.refreshTokens.fullKey(key) });
+    }
+    const refreshTokens = ops.length;
+    for (const s of expired.values()) {
+      ops.push({ type: 'del', key: tables.sessions.fullKey(s.session_id) }, { type: 'del', key: tables.sessionsByUser.fullKey(`${s.user_id}:${s.session_id}`) });
+    }
+    await this.#ctx.writer.write(ops);
+    for (const s of expired.values()) this.#emit(s, 'expired');
+    return { sessions: expired.size, refreshTokens, more };
   }
 }

@@ -27,9 +27,20 @@ const userLock = (tenantId: string, userId: string) => `user:${tenantId}:${userI
 
 export class UsersRepo {
   readonly #ctx: StoreContext;
+  readonly #changed = new Set<(u: { tenantId: string; userId: string }) => void>();
 
   constructor(ctx: StoreContext) {
     this.#ctx = ctx;
+  }
+
+  /**
+   * Calls `listener` (synchronously, after the write is durable) whenever a user record of this
+   * store changes (status, password, must_change_password, …), so in-memory views of the account
+   * (the gateway's session gate) re-read it. Returns the unsubscribe.
+   */
+  onChanged(listener: (u: { tenantId: string; userId: string }) => void): () => void {
+    this.#changed.add(listener);
+    return () => this.#changed.delete(listener);
   }
 
   /**
@@ -114,6 +125,7 @@ export class UsersRepo {
       const next = UserRecordSchema.parse({ ...out.rec, user_id: current.user_id, tenant_id: current.tenant_id, email: current.email, role: current.role });
       const scope = await tenantScope(this.#ctx, tenantId);
       await this.#ctx.writer.write([this.#ctx.vault.put(scope.tables.users, userId, next, { kind: 'tenant', keys: scope.keys }), ...(out.extra ?? [])]);
+      for (const l of this.#changed) l({ tenantId, userId });
       return next;
     });
   }
