@@ -18,7 +18,9 @@ import { createLogger, type Logger } from '../core/logger.js';
 import { loadOrCreateMasterKey } from '../core/master-key.js';
 import { announceReady, type RoleHandle } from '../core/role.js';
 import { ensureOperator } from './auth/operator-bootstrap.js';
+import { SessionGate, withSessionGate } from './auth/session-gate.js';
 import { SessionKeys } from './auth/session-keys.js';
+import { startSessionSweep } from './auth/session-sweep.js';
 import { createTokenService } from './auth/token-service.js';
 import { withVerifyCache } from './auth/verify-cache.js';
 import { serveStore } from './bus-service/store-service.js';
@@ -39,6 +41,8 @@ import { guardHttpServer, httpServerOptions, watchBusStatus } from './server-gua
 export interface RunGatewayOptions {
   /** Defaults to a pino logger at config.logLevel on stdout; tests pass one that captures lines. */
   log?: Logger;
+  /** The sweep of expired sessions: tests inject a clock and a short interval. */
+  sessionSweep?: { now?: () => Date; intervalMs?: number };
 }
 
 export async function runGateway(config: Config, options: RunGatewayOptions = {}): Promise<RoleHandle> {
@@ -50,7 +54,10 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
   const bus = await connectBus({ url: config.natsUrl, name: 'wardclerk-gateway', log, credentials: await resolveRoleCredentials(config, 'gateway') });
   await ensureStreams(bus.jsm, config);
 
-  const tokens = withVerifyCache(await createTokenService({ store, config }));
+  // A person's token is admitted only while its session is live (checked on every request, cached
+  // in memory and forgotten when the store revokes it); signatures are verified once per token.
+  const sessionGate = new SessionGate(store);
+  const tokens = withSessionGate(withVerifyCache(await createTokenService({ store, config })), sessionGate);
   const operator = await ensureOperator({ store, config, log });
   const events = createEventPublisher(bus.js, log, { outbox: store.outbox });
   // Events a crash left in the outbox (committed, not yet published) go out now.
@@ -85,7 +92,10 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
   guardHttpServer(server as Server, log);
   watchBusStatus(bus.nc, log);
   scheduler.start();
-  const hub = attachWsHub(server, { tokens, nc: bus.nc, log, generate: { idleTimeoutMs: config.engineTimeoutMs } });
+  const sessionSweep = startSessionSweep({ store, log, ...options.sessionSweep });
+  const hub = attachWsHub(server, {
+    tokens, nc: bus.nc, log, generate: { idleTimeoutMs: config.engineTimeoutMs }, sessionEnded: (listener) => sessionGate.onEnded(listener),
+  });
   const port = (server.address() as AddressInfo).port;
   const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   log.info({ port, operator_password_file: operator.passwordFile }, 'ready');
@@ -95,6 +105,7 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
     url,
     async close() {
       await scheduler.close();
+      await sessionSweep.close();
       await hub.close();
       await new Promise<void>((r) => {
         server.close(() => r());
@@ -103,6 +114,7 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
       await events.close();
       await bus.close();
       await store.close();
+      sessionGate.close();
       sessionKeys.clear();
     },
   };

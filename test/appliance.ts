@@ -14,7 +14,7 @@ import { loadOrCreateMasterKey, jetstreamCipherKeyHex } from '../core/master-key
 import { credentialsDirOf } from '../core/nats-credentials.js';
 import type { RoleHandle } from '../core/role.js';
 import { runEngine } from '../engine/main.js';
-import { runGateway } from '../gateway/main.js';
+import { runGateway, type RunGatewayOptions } from '../gateway/main.js';
 import { runWorker } from '../worker/main.js';
 import { startNatsServer, type NatsServerHandle } from './nats-server.js';
 
@@ -40,6 +40,8 @@ export interface StartApplianceOptions {
   env?: Record<string, string>;
   /** Start without these roles (e.g. a test that needs no engine). */
   without?: Role[];
+  /** Test hooks of the in-process gateway (e.g. the session sweep's clock and interval). */
+  gateway?: Omit<RunGatewayOptions, 'log'>;
 }
 
 export async function startAppliance(options: StartApplianceOptions = {}): Promise<Appliance> {
@@ -76,7 +78,7 @@ export async function startAppliance(options: StartApplianceOptions = {}): Promi
   const handles = new Map<Role, RoleHandle>();
   let url = '';
   const runners: Record<Role, () => Promise<RoleHandle>> = {
-    gateway: () => runGateway(url ? { ...config, port: Number(new URL(url).port) } : config, { log: loggers.gateway }),
+    gateway: () => runGateway(url ? { ...config, port: Number(new URL(url).port) } : config, { ...options.gateway, log: loggers.gateway }),
     engine: () => runEngine(config, { log: loggers.engine }),
     worker: () => runWorker(config, { log: loggers.worker }),
   };

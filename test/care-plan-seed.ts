@@ -1,8 +1,8 @@
 /**
  * Seeds a stopped appliance's store for the care-plan tests: a tenant, a patient with an account,
- * an assigned doctor, an unassigned doctor and a nurse, each with a signed user token (the
- * gateway, started afterwards, verifies them with the same signing keys). Users never sign in
- * with a password here: these tests are about notes and plans, not Argon2.
+ * an assigned doctor, an unassigned doctor and a nurse, each with a live session and a signed
+ * user token for it (the gateway, started afterwards, verifies them with the same signing keys).
+ * Users never sign in with a password here: these tests are about notes and plans, not Argon2.
  */
 import { join } from 'node:path';
 import type { Config } from '../core/config.js';
@@ -35,7 +35,9 @@ export async function seedCare(dataDir: string, config: Config, zone = 'Asia/Kol
         sealed_private_key: { alg: 'argon2id+xchacha20poly1305', salt: 'unused', nonce: 'unused', ciphertext: 'unused', opslimit: 1, memlimit: 8192 },
         key_version: 1, patient_id: null, created_at: now,
       });
-      const token = (await tokenService.issueUserToken({ user_id: user.user_id, tenant_id: tenantId, role, sid: newId('ses') }, 3600)).access_token;
+      // A real session: the gateway admits a person's token only while its session is live.
+      const { session } = await store.sessions.create(tenantId, user.user_id, { now: new Date(), ttlSeconds: 3600 });
+      const token = (await tokenService.issueUserToken({ user_id: user.user_id, tenant_id: tenantId, role, sid: session.session_id }, 3600)).access_token;
       return { id: user.user_id, token };
     };
     const patient = await person('patient');

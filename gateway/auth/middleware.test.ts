@@ -1,8 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
+import { newId } from '../../core/crypto.js';
 import { WardClerkError, isWardClerkError } from '../../core/errors.js';
 import type { AppEnv } from '../http/app-env.js';
-import { bearerToken, requireAuth, requireClient, requireOperator } from './middleware.js';
+import { bearerToken, requireAuth, requireClient, requireOperator, requireUser } from './middleware.js';
+import { SessionGate, withSessionGate } from './session-gate.js';
 import { createAuthFixture } from './testing/auth-fixture.js';
 import type { TokenService } from './token-service.js';
 
@@ -67,5 +69,45 @@ describe('auth middleware', () => {
     const denied = await app.request('/x/jobs', { headers: writer });
     expect(denied.status).toBe(403);
     expect(await denied.json()).toEqual({ code: 'FORBIDDEN' });
+  });
+
+  it("through the session gate: a person's ended session → 401 SESSION_REVOKED, a pending password change → 403 except where allowed", async () => {
+    await using f = await createAuthFixture();
+    const gate = new SessionGate(f.store);
+    const tokens = withSessionGate(f.tokens, gate);
+    const app = appWith(tokens);
+    app.use('/pending-ok/*', requireAuth(tokens, { allowPasswordChangePending: true }));
+    app.get('/pending-ok/me', (c) => c.json({ ok: true }));
+    app.get('/x/doctor', requireUser('doctor'), (c) => c.json({ ok: true }));
+
+    const tenantId = (await f.store.tenants.create({ name: 'Gate' })).id;
+    const at = new Date().toISOString();
+    const user = await f.store.users.create(tenantId, {
+      user_id: newId('usr'), tenant_id: tenantId, email: 'dr@example.test', role: 'doctor', status: 'active', display_name: 'Dr', password_hash: '$argon2id$unused',
+      password_changed_at: at, must_change_password: true, public_key: 'AAAA', key_version: 1, patient_id: null, created_at: at,
+      sealed_private_key: { alg: 'argon2id+xchacha20poly1305', salt: 'unused', nonce: 'unused', ciphertext: 'unused', opslimit: 1, memlimit: 8192 },
+    });
+    const { session } = await f.store.sessions.create(tenantId, user.user_id, { now: new Date(), ttlSeconds: 3600 });
+    const token = await f.tokens.issueUserToken({ user_id: user.user_id, tenant_id: tenantId, role: 'doctor', sid: session.session_id });
+    const headers = { authorization: `Bearer ${token.access_token}` };
+
+    for (const path of ['/x/any', '/x/doctor']) {
+      const r = await app.request(path, { headers });
+      expect([r.status, await r.json()]).toEqual([403, { code: 'PASSWORD_CHANGE_REQUIRED' }]);
+    }
+    expect((await app.request('/pending-ok/me', { headers })).status).toBe(200);
+    await f.store.users.update(tenantId, user.user_id, (u) => ({ rec: { ...u, must_change_password: false } }));
+    expect((await app.request('/x/doctor', { headers })).status).toBe(200);
+
+    await f.store.sessions.revoke(tenantId, session.session_id, 'logout');
+    for (const path of ['/x/any', '/x/doctor', '/pending-ok/me']) {
+      const r = await app.request(path, { headers });
+      expect([r.status, await r.json()]).toEqual([401, { code: 'SESSION_REVOKED' }]);
+      expect(r.headers.get('www-authenticate')).toContain('invalid_token');
+    }
+    // Operator and client tokens do not pass through the gate's store lookups.
+    const op = { authorization: `Bearer ${(await f.tokens.issueOperatorToken('op_1')).access_token}` };
+    expect((await app.request('/x/op', { headers: op })).status).toBe(200);
+    gate.close();
   });
 });

@@ -21,11 +21,22 @@ function challenge(c: Context<AppEnv>, error?: 'invalid_token' | 'insufficient_s
   c.header('WWW-Authenticate', error ? `Bearer error="${error}"` : 'Bearer');
 }
 
+export interface RequireAuthOptions {
+  /**
+   * Lets a person whose account must change its password through (only the password change,
+   * logout and who-am-I routes set it). Everyone else in that state gets PASSWORD_CHANGE_REQUIRED.
+   */
+  allowPasswordChangePending?: boolean;
+}
+
 /**
  * Requires a valid Bearer token. No Authorization header (or not a Bearer one) → UNAUTHENTICATED
- * 401; a token that fails verification → INVALID_TOKEN 401. Sets `principal` on success.
+ * 401; a token that fails verification → INVALID_TOKEN 401 (in the gateway, `tokens` is wrapped by
+ * the session gate: a person's token whose session has ended → SESSION_REVOKED 401). A person who
+ * must change their password → PASSWORD_CHANGE_REQUIRED 403 unless `allowPasswordChangePending`.
+ * Sets `principal` on success.
  */
-export function requireAuth(tokens: Pick<TokenService, 'verify'>): MiddlewareHandler<AppEnv> {
+export function requireAuth(tokens: Pick<TokenService, 'verify'>, options: RequireAuthOptions = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization');
     const token = bearerToken(header);
@@ -44,6 +55,11 @@ export function requireAuth(tokens: Pick<TokenService, 'verify'>): MiddlewareHan
     c.set('principal', principal);
     // A cross-origin browser request may use only a token whose tenant lists its Origin.
     await enforceOrigin(c, principal);
+    if (principal.kind === 'user' && principal.mustChangePassword && !options.allowPasswordChangePending) {
+      throw new WardClerkError('PASSWORD_CHANGE_REQUIRED', 'Choose a new password first (POST /api/v1/auth/password)', {
+        details: { allowed: ['POST /api/v1/auth/password', 'POST /api/v1/auth/logout', 'POST /api/v1/auth/refresh', 'GET /api/v1/me'] },
+      });
+    }
     await next();
   };
 }
@@ -67,7 +83,8 @@ export function requireOperator(): MiddlewareHandler<AppEnv> {
 
 /**
  * Only a signed-in person of a tenant passes (run after requireAuth), and only with one of
- * `roles` when given. Operator and client tokens, and other roles → FORBIDDEN 403.
+ * `roles` when given. Operator and client tokens, and other roles → FORBIDDEN 403. The person's
+ * session and account were already checked by requireAuth's token service (the session gate).
  */
 export function requireUser(...roles: UserRole[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

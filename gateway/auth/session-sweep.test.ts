@@ -1,13 +1,26 @@
 import { Writable } from 'node:stream';
+import { Level } from 'level';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { newId } from '../../core/crypto.js';
 import { createLogger } from '../../core/logger.js';
 import type { SessionEnded } from '../store/sessions-repo.js';
-import { tempStore } from '../store/testing/temp-store.js';
+import { tempStore, type TempStore } from '../store/testing/temp-store.js';
 import { startSessionSweep } from './session-sweep.js';
 
 const T0 = new Date('2026-03-01T09:00:00Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+
+/** Keys of the tenant's table `name` as they lie in LevelDB (the store is closed meanwhile, then reopened). */
+async function rawKeys(t: TempStore, tenantId: string, name: string): Promise<number> {
+  await t.store.close();
+  const db = new Level<string, Buffer>(t.dir, { valueEncoding: 'buffer' });
+  await db.open();
+  let n = 0;
+  for await (const k of db.keys()) if (k.includes(tenantId) && k.includes(`!${name}!`)) n++;
+  await db.close();
+  await t.reopen();
+  return n;
+}
 
 async function setup() {
   const t = await tempStore();
@@ -16,12 +29,12 @@ async function setup() {
   const log = createLogger({ level: 'info', role: 'test', destination: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }) });
   const ended: SessionEnded[] = [];
   onTestFinished(t.store.sessions.onEnded((e) => ended.push(e)));
-  return { store: t.store, lines, log, ended };
+  return { t, store: t.store, lines, log, ended };
 }
 
 describe('session sweep', () => {
   it('deletes expired sessions (revoked or not) with every refresh digest of theirs, and nothing live', async () => {
-    const { store, log, ended, lines } = await setup();
+    const { t, store, log, ended, lines } = await setup();
     const a = (await store.tenants.create({ name: 'A' })).id;
     const b = (await store.tenants.create({ name: 'B' })).id;
     const user = newId('usr');
@@ -51,6 +64,10 @@ describe('session sweep', () => {
     expect(await store.sessions.revokeAllForUser(a, user, 'logout')).toEqual([long.session.session_id]);
     expect(lines.join('')).toContain('"event":"sessions.swept"');
     expect(await sweep.runOnce()).toEqual({ sessions: 0, refreshTokens: 0 });
+    await sweep.close();
+    // On disk: tenant B holds nothing of its swept session; tenant A only the live one and its two digests.
+    expect([await rawKeys(t, b, 'sessions'), await rawKeys(t, b, 'sessions-user'), await rawKeys(t, b, 'refresh-tokens')]).toEqual([0, 0, 0]);
+    expect([await rawKeys(t, a, 'sessions'), await rawKeys(t, a, 'sessions-user'), await rawKeys(t, a, 'refresh-tokens')]).toEqual([1, 1, 2]);
   });
 
   it('works through more expired sessions than one batch holds', async () => {

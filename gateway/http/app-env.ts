@@ -16,7 +16,11 @@ export type UserRole = (typeof USER_ROLES)[number];
 export type Principal =
   | { kind: 'operator'; sub: string; scopes: string[] }
   | { kind: 'client'; sub: string; tenantId: string; scopes: string[] }
-  | { kind: 'user'; sub: string; tenantId: string; role: UserRole; sid: string; scopes: string[] };
+  | {
+      kind: 'user'; sub: string; tenantId: string; role: UserRole; sid: string; scopes: string[];
+      /** Set (by the gateway's session gate) while the account must choose a new password. */
+      mustChangePassword?: true;
+    };
 
 export interface AppEnv {
   Variables: {

@@ -95,7 +95,12 @@ export function createApp(deps: GatewayDeps): OpenAPIHono<AppEnv> {
   app.onError((err, c) => errorResponse(c, err));
   app.notFound((c) => errorResponse(c, new WardClerkError('NOT_FOUND', 'No such route')));
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http', scheme: 'bearer', bearerFormat: 'JWT',
+    description:
+      "A person's access token works only while its session is live: after logout, a revocation, a disabled account, an admin password reset or (for other sessions) a password change, " +
+      'it answers 401 SESSION_REVOKED at once. While must_change_password is set, every route but POST /api/v1/auth/password, /auth/logout, /auth/refresh and GET /api/v1/me answers 403 PASSWORD_CHANGE_REQUIRED.',
+  });
   registerRoutes(app, deps);
   registerDocs(app);
   return app;

@@ -33,7 +33,8 @@ const PasswordBody = z
   .openapi('PasswordChange');
 
 export function registerSessionRoutes(app: OpenAPIHono<AppEnv>, deps: PeopleDeps, throttle: AuthThrottle): void {
-  const auth = requireAuth(deps.tokens);
+  // These three (and refresh, which takes no access token) stay open while a password change is pending.
+  const auth = requireAuth(deps.tokens, { allowPasswordChangePending: true });
   const { limiter, ready } = throttle;
 
   app.openapi(refreshRoute, async (c) => {
@@ -57,6 +58,9 @@ export function registerSessionRoutes(app: OpenAPIHono<AppEnv>, deps: PeopleDeps
       path: '/api/v1/auth/logout',
       tags: ['auth'],
       summary: "End the caller's session (its refresh tokens stop working)",
+      description:
+        "The session's access tokens stop working at once too: the same token then answers 401 SESSION_REVOKED everywhere, and the session's open WebSockets are closed (4401). " +
+        'Allowed while a password change is pending.',
       security,
       middleware: [auth] as const,
       responses: {
@@ -74,8 +78,10 @@ export function registerSessionRoutes(app: OpenAPIHono<AppEnv>, deps: PeopleDeps
       tags: ['auth'],
       summary: 'Change your password (users and the operator)',
       description:
-        "The current password is required. A user's private key is re-sealed under the new password (messages stay readable) and their other sessions are revoked. " +
-        'Errors: 400 WEAK_PASSWORD / PASSWORD_TOO_LONG, 401 INVALID_CREDENTIALS (wrong current password), 429 RATE_LIMITED.',
+        "The current password is required. A user's private key is re-sealed under the new password (messages stay readable) and their other sessions are revoked at once " +
+        '(their access tokens answer 401 SESSION_REVOKED from the next request); this session keeps working and must_change_password is cleared. ' +
+        'This is the route a user with must_change_password (after an admin reset) uses; every other route answers them 403 PASSWORD_CHANGE_REQUIRED until then. ' +
+        'Errors: 400 WEAK_PASSWORD / PASSWORD_TOO_LONG, 401 INVALID_CREDENTIALS (wrong current password), 401 SESSION_REVOKED, 429 RATE_LIMITED.',
       security,
       middleware: [auth] as const,
       request: { body: { required: true, content: { 'application/json': { schema: PasswordBody } } } },
@@ -101,6 +107,7 @@ export function registerSessionRoutes(app: OpenAPIHono<AppEnv>, deps: PeopleDeps
       path: '/api/v1/me',
       tags: ['people'],
       summary: 'Who am I: the signed-in user (or the operator, or an API client)',
+      description: 'A user sees must_change_password here; this route stays allowed while it is set. A session that has ended: 401 SESSION_REVOKED.',
       security,
       middleware: [auth] as const,
       responses: {

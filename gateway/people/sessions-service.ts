@@ -130,8 +130,9 @@ export async function logout(deps: PeopleDeps, principal: Principal): Promise<{ 
 
 /**
  * Throws INVALID_TOKEN unless the user principal's session is still live (not logged out, revoked
- * or expired). Access tokens are short-lived and verified without the store; routes that must see
- * a revocation at once call this.
+ * or expired). In the gateway the session gate (gateway/auth/session-gate.ts) already refuses such
+ * a token on every request with SESSION_REVOKED; services that act on the session (who am I,
+ * password change) still check here, so they hold on any token service.
  */
 export async function assertLiveSession(deps: Pick<PeopleDeps, 'store' | 'clock'>, principal: Principal): Promise<void> {
   if (principal.kind !== 'user') return;

@@ -32,8 +32,9 @@ const Reset = z
 
 const UserParams = z.object({ id: z.string().min(1).max(64) });
 const resetDescription =
-  'Sets a one-time temporary password and must_change_password, ends every session of the user, and makes a NEW keypair (key_version + 1): ' +
-  'messages sealed to the user before the reset become unreadable for good.';
+  'Sets a one-time temporary password and must_change_password, ends every session of the user at once (their access tokens answer 401 SESSION_REVOKED from the next request), ' +
+  'and makes a NEW keypair (key_version + 1): messages sealed to the user before the reset become unreadable for good. ' +
+  'After signing in with the temporary password, every route but POST /api/v1/auth/password, /auth/logout, /auth/refresh and GET /api/v1/me answers 403 PASSWORD_CHANGE_REQUIRED until they choose a new one.';
 
 export function registerUsersAdminRoutes(app: OpenAPIHono<AppEnv>, deps: PeopleDeps): void {
   const auth = requireAuth(deps.tokens);
@@ -55,7 +56,8 @@ export function registerUsersAdminRoutes(app: OpenAPIHono<AppEnv>, deps: PeopleD
     app.openapi(
       createRoute({
         method: 'post', path: `/api/v1/admin/users/{id}/${action}`, tags: ['people'],
-        summary: action === 'disable' ? 'Disable a user: they cannot sign in or refresh, and every session ends' : 'Re-enable a disabled user',
+        summary: action === 'disable' ? 'Disable a user: they cannot sign in or refresh, and every session ends at once' : 'Re-enable a disabled user',
+        ...(action === 'disable' ? { description: "The user's access tokens answer 401 SESSION_REVOKED from the next request, and their open WebSockets are closed (4401)." } : {}),
         security, middleware: [auth, admin] as const, request: { params: UserParams },
         responses: { 200: { description: 'Done', content: { 'application/json': { schema: successEnvelope(User) } } }, ...errorResponses(401, 403, 404, 409) },
       }),

@@ -10,6 +10,10 @@
  * violation such as a reserved bit, an unmasked or oversized frame closes that socket only),
  * frames are capped at MAX_FRAME_BYTES, sockets are capped per address and per tenant, a socket
  * that does not answer protocol pings or reads too slowly is dropped.
+ *
+ * A person's socket lives only as long as their session: a token whose session has ended is
+ * refused (4401), one whose account must change its password too (4403), and an open socket is
+ * closed (4401 "session revoked") as soon as its session ends in this process (`sessionEnded`).
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -52,6 +56,8 @@ export interface WsHubDeps {
   generate: { idleTimeoutMs: number; maxPerSocket?: number };
   /** Open sockets per client address (default 64) and authenticated sockets per tenant (default 256). */
   limits?: { perAddress?: number; perTenant?: number };
+  /** Subscribes to sessions ending (logout, revocation, sweep); returns the unsubscribe. The gateway passes its session gate's. */
+  sessionEnded?: (listener: (e: { sessionId: string }) => void) => () => void;
 }
 
 const errorFrame = (code: 'INVALID_JSON' | 'BAD_REQUEST', message: string) =>
@@ -99,6 +105,7 @@ export function attachWsHub(server: Server, deps: WsHubDeps): WsHub {
   // A person's socket sees only events addressed to them (event.audience.user_ids); an API
   // client's socket sees every event of its tenant.
   const userOf = new WeakMap<WebSocket, string>();
+  const sessionOf = new WeakMap<WebSocket, string>();
   // One NATS subscription per tenant with connected sockets, so a gateway with no WebSocket clients
   // does not receive (and parse) every event it publishes.
   const subs = new Map<string, Subscription>();
@@ -137,7 +144,10 @@ export function attachWsHub(server: Server, deps: WsHubDeps): WsHub {
   /** Joins an authenticated socket to its tenant; returns its frame handler, or null when refused. */
   const join = (ws: WebSocket, principal: Extract<Principal, { kind: 'client' | 'user' }>): ((frame: unknown) => void) | null => {
     const tenantId = principal.tenantId;
-    if (principal.kind === 'user') userOf.set(ws, principal.sub);
+    if (principal.kind === 'user') {
+      userOf.set(ws, principal.sub);
+      sessionOf.set(ws, principal.sid);
+    }
     if (!perTenant.acquire(tenantId)) {
       closeSoon(ws, 4429, 'too many connections for this tenant');
       return null;
@@ -176,8 +186,8 @@ export function attachWsHub(server: Server, deps: WsHubDeps): WsHub {
     let principal: Principal;
     try {
       principal = await deps.tokens.verify(token);
-    } catch {
-      closeSoon(ws, 4401, 'invalid token');
+    } catch (e) {
+      closeSoon(ws, 4401, e instanceof WardClerkError && e.code === 'SESSION_REVOKED' ? 'session revoked' : 'invalid token');
       return null;
     }
     if (ws.readyState !== ws.OPEN) return null; // it went away while the token was checked
@@ -185,7 +195,19 @@ export function attachWsHub(server: Server, deps: WsHubDeps): WsHub {
       closeSoon(ws, 4403, 'a tenant client or user token is required');
       return null;
     }
-    return join(ws, principal);
+    if (principal.kind === 'user' && principal.mustChangePassword) {
+      closeSoon(ws, 4403, 'password change required');
+      return null;
+    }
+    const handler = join(ws, principal);
+    // A session that ended between the check above and joining sent its event before this socket
+    // was listed; a second look (the gate re-reads an ended session) closes that gap.
+    if (handler && principal.kind === 'user') {
+      void deps.tokens.verify(token).catch(() => {
+        if (ws.readyState === ws.OPEN) closeSoon(ws, 4401, 'session revoked');
+      });
+    }
+    return handler;
   };
 
   wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
@@ -252,6 +274,10 @@ export function attachWsHub(server: Server, deps: WsHubDeps): WsHub {
   }, HEARTBEAT_MS);
   heartbeat.unref();
 
+  const stopSessionWatch = deps.sessionEnded?.(({ sessionId }) => {
+    for (const ws of wss.clients) if (sessionOf.get(ws) === sessionId && ws.readyState === ws.OPEN) closeSoon(ws, 4401, 'session revoked');
+  });
+
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Node hands the raw socket over without its error listener: a reset here must not end the process.
     socket.on('error', () => socket.destroy());
@@ -279,6 +305,7 @@ export function attachWsHub(server: Server, deps: WsHubDeps): WsHub {
     size: () => count,
     async close() {
       clearInterval(heartbeat);
+      stopSessionWatch?.();
       server.off('upgrade', onUpgrade);
       for (const sub of subs.values()) sub.unsubscribe();
       subs.clear();

@@ -42,8 +42,8 @@ export const SERVER_FRAMES: FrameDoc[] = [
 /** Close codes the server uses besides the standard ones (1002 protocol error, 1009 frame too large). */
 export const CLOSE_CODES: Record<string, string> = {
   '4400': 'the first frame was not ping or auth',
-  '4401': 'invalid token, or no auth frame within 5 s',
-  '4403': 'the token is not a tenant client token',
+  '4401': "invalid token, no auth frame within 5 s, or the person's session has ended (at connect, or later: \"session revoked\")",
+  '4403': 'the token is not a tenant client or user token, or the person must change their password first',
   '4429': 'too many connections for this tenant',
   '1011': 'the event subscription failed; reconnect',
 };
