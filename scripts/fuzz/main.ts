@@ -10,6 +10,7 @@
  */
 import { startProcessAppliance } from '../../test/appliance-processes.js';
 import { discoverRoutes, prepareContext } from './fuzz-setup.js';
+import { collectorFor, INSPECT_ENV } from './inspector-gc.js';
 import { runFuzz } from './run-fuzz.js';
 
 function flag(name: string, env: string, fallback: number): number {
@@ -31,14 +32,14 @@ const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '').split(',').map(Number) : undefined;
 
 process.stderr.write(`fuzz: seed ${seed}, up to ${count} requests / ${seconds} s, concurrency ${concurrency}; starting the appliance…\n`);
-const app = await startProcessAppliance();
+const app = await startProcessAppliance(INSPECT_ENV);
 let code = 1;
 try {
   const ctx = await prepareContext(app.url, app.adminPassword);
   const routes = await discoverRoutes(app.url);
   const report = await runFuzz({
     base: app.url, ctx, routes, count, seconds, seed, concurrency, only,
-    pids: app.pids(), currentPids: () => app.pids(),
+    pids: app.pids(), currentPids: () => app.pids(), collect: collectorFor(() => app.roles.gateway.logs()),
     logs: () => Object.values(app.roles).map((r) => r.logs()).join('\n'),
     onProgress: (n) => process.stderr.write(`fuzz: ${n} requests\n`),
   });

@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { processAlive, rssBytes } from '../../test/appliance-processes.js';
+import type { HeapReading } from './inspector-gc.js';
 import { hostileRequest, type FuzzContext, type FuzzRoute } from './hostile-requests.js';
 import { hostileWs } from './hostile-ws.js';
 import { createRng, mixSeed } from './prng.js';
@@ -34,6 +35,12 @@ export interface FuzzOptions {
    * The baseline is the highest RSS seen during the warm-up (the working set's high-water mark).
    */
   warmup?: number;
+  /**
+   * A full garbage collection of the gateway (scripts/fuzz/inspector-gc.ts). When given, the RSS
+   * baseline and the final reading are both taken right after one, so garbage V8 has not collected
+   * yet does not count as growth, and the live JS heap is reported too.
+   */
+  collect?: () => Promise<HeapReading>;
   /** Role pids to watch for restarts; `gateway` is also sampled for RSS. */
   pids: Record<string, number>;
   /** Called again after the run: a restarted role has another pid. */
@@ -71,8 +78,14 @@ export interface FuzzReport {
   restarts: Record<string, boolean>;
   /** Error and fatal log lines the roles wrote (message and code only). */
   error_logs: { count: number; first: Array<{ msg?: string; code?: string; role?: string; at?: string }> };
-  /** start: before any request; before: high-water mark of the warm-up; after: lowest while settling (≤ 12 s). */
+  /**
+   * start: before any request; before: after a full collection following the warm-up (without
+   * `collect`: the warm-up's high-water mark); after: after a full collection following the run
+   * (without: the lowest while settling, ≤ 12 s).
+   */
   rss_mb: { start: number; before: number; peak: number; after: number; growth: number };
+  /** Live JS heap of the gateway after a full collection, after the warm-up and after the run (with `collect`). */
+  heap_mb?: { before: number; after: number; growth: number };
   failures: FuzzFailure[];
   failures_total: number;
   ok: boolean;
@@ -198,13 +211,17 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     await drive(() => next < warmup);
     rssBefore = Math.max(peak, rssBytes(gatewayPid) ?? 0);
   }
+  const heapBefore = await o.collect?.();
+  if (heapBefore) rssBefore = rssBytes(gatewayPid) ?? rssBefore;
   await drive(() => true);
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  // Let the last bodies be collected: V8 gives pages back after its next full GC, which an idle
-  // process runs within seconds (its memory reducer). The lowest reading over up to 12 s counts.
+  // Without `collect`, let the last bodies be collected: V8 gives pages back after its next full GC,
+  // which an idle process runs within seconds (its memory reducer). The lowest reading over up to
+  // 12 s counts. With `collect`, the reading right after a forced full collection counts.
+  const heapAfter = await o.collect?.();
   let rssAfter = rssBytes(gatewayPid) ?? 0;
-  for (let t = 0; t < 24 && rssAfter > rssBefore; t++) {
+  for (let t = 0; t < 24 && rssAfter > rssBefore && !heapAfter; t++) {
     await new Promise((r) => setTimeout(r, 500));
     rssAfter = Math.min(rssAfter, rssBytes(gatewayPid) ?? rssAfter);
   }
@@ -239,6 +256,9 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     restarts,
     error_logs: { count: errorLines.length, first: [...new Map(errorLines.map((e) => [`${e.msg} ${e.at}`, e])).values()].slice(0, 8) },
     rss_mb: { start: Math.round(rssStart / MB), before: Math.round(rssBefore / MB), peak: Math.round(peak / MB), after: Math.round(rssAfter / MB), growth: Math.round(growth * 10) / 10 },
+    ...(heapBefore && heapAfter
+      ? { heap_mb: { before: Math.round(heapBefore.usedBytes / MB), after: Math.round(heapAfter.usedBytes / MB), growth: Math.round(((heapAfter.usedBytes - heapBefore.usedBytes) / MB) * 10) / 10 } }
+      : {}),
     failures,
     failures_total: failuresTotal,
     ok: false,
