@@ -9,13 +9,13 @@ import type { GatewayDeps } from '../http/deps.js';
 import { errorResponses, ok, successEnvelope } from '../http/envelope.js';
 import { toFhirPatient } from './patients-fhir.js';
 import { PageQuerySchema, PatientCreateSchema, PatientIdParam, PatientPatchBodySchema, PatientViewSchema } from './patients-schemas.js';
-import { createPatient, findPatientByMrn, getPatient, listPatients, myPatient, patientView, updatePatient } from './patients-service.js';
+import { createPatient, findPatientByMrn, getPatient, listPatients, myPatient, patientView, updatePatient, type PatientsDeps } from './patients-service.js';
 
 const FhirPatientSchema = z.object({ resourceType: z.literal('Patient') }).passthrough().openapi('FhirPatient');
 const json = <T extends z.ZodTypeAny>(schema: T) => ({ content: { 'application/json': { schema: successEnvelope(schema) } } });
 const ACCESS = 'Visible to the patient themself, doctors and nurses assigned to them, tenant admins, and API clients with patients:read (changes: patients:write). Anyone else gets 404, as for a patient that does not exist.';
 
-export function registerPatientRoutes(app: OpenAPIHono<AppEnv>, deps: Pick<GatewayDeps, 'store' | 'tokens'>): void {
+export function registerPatientRoutes(app: OpenAPIHono<AppEnv>, deps: PatientsDeps & Pick<GatewayDeps, 'tokens'>): void {
   const auth = requireAuth(deps.tokens);
 
   app.openapi(
@@ -57,7 +57,8 @@ export function registerPatientRoutes(app: OpenAPIHono<AppEnv>, deps: Pick<Gatew
 
   app.openapi(
     createRoute({
-      method: 'patch', path: '/api/v1/patients/{id}', summary: "Change a patient's time zone, name, birth date, sex or MRN", description: ACCESS,
+      method: 'patch', path: '/api/v1/patients/{id}', summary: "Change a patient's time zone, name, birth date, sex or MRN",
+      description: `${ACCESS} A new time_zone re-plans the patient's pending reminders in the same write: fixed clock times (09:00, before breakfast) stay at the same local time in the new zone; every-N-hours doses stay N real hours apart.`,
       security: [{ bearerAuth: [] }], middleware: [auth] as const,
       request: { params: PatientIdParam, body: { required: true, content: { 'application/json': { schema: PatientPatchBodySchema } } } },
       responses: { 200: { description: 'The changed patient', ...json(PatientViewSchema) }, ...errorResponses(400, 401, 404, 409) },

@@ -6,11 +6,18 @@
 import { WardClerkError } from '../../core/errors.js';
 import type { Principal } from '../http/app-env.js';
 import type { GatewayDeps } from '../http/deps.js';
+import type { PlanOps } from '../scheduler/plan-ops.js';
 import type { PatientInput, PatientPage, PatientPatch, PatientRecord } from '../store/patient-records.js';
 import { pageLimit } from '../store/patients-repo.js';
 import { loadPatientFor, mayAccess, patientNotFound, patientOfUser, tenantOfPrincipal } from './access.js';
 
-export type PatientsDeps = Pick<GatewayDeps, 'store'>;
+export type PatientsDeps = Pick<GatewayDeps, 'store'> & {
+  /**
+   * Re-plans a patient's reminders when their zone changes. The gateway always has one; only the
+   * people routes' own test fixture, which has no reminders, goes without.
+   */
+  scheduler?: Pick<PlanOps, 'opsForZoneChange'>;
+};
 
 function forbidden(message: string, allowed: string[]): WardClerkError {
   return new WardClerkError('FORBIDDEN', message, { details: { allowed: allowed } });
@@ -67,6 +74,8 @@ export function getPatient(deps: PatientsDeps, principal: Principal, patientId: 
 /**
  * Changes a patient (time zone, name, birth date, sex, MRN): the patient themself (not the MRN),
  * the care team, a tenant admin, or a client with `patients:write`. Same errors as createPatient, plus NOT_FOUND.
+ * A new time zone re-plans the patient's pending reminders (fixed clock times stay at the same
+ * local time in the new zone), written in the same batch as the record: both change or neither.
  */
 export async function updatePatient(deps: PatientsDeps, principal: Principal, patientId: string, patch: PatientPatch): Promise<PatientRecord> {
   const rec = await loadPatientFor(deps, principal, patientId, 'write');
@@ -74,9 +83,17 @@ export async function updatePatient(deps: PatientsDeps, principal: Principal, pa
   if (principal.kind === 'user' && principal.role === 'patient' && patch.mrn !== undefined) {
     throw new WardClerkError('FORBIDDEN', 'Patients cannot change their MRN', { details: { field: 'mrn' } });
   }
-  const next = await deps.store.patients.update(rec.tenant_id, rec.patient_id, patch);
-  if (!next) throw patientNotFound();
-  return next;
+  // Series already in the new zone are left alone, so a repeated or concurrent change re-plans nothing twice.
+  const replan = patch.time_zone !== undefined && deps.scheduler
+    ? await deps.scheduler.opsForZoneChange({ tenantId: rec.tenant_id, patientId: rec.patient_id, zone: patch.time_zone })
+    : null;
+  try {
+    const next = await deps.store.patients.update(rec.tenant_id, rec.patient_id, patch, { alsoWrite: replan?.ops ?? [] });
+    if (!next) throw patientNotFound();
+    return next;
+  } finally {
+    replan?.after(); // frees the series it held locked and wakes the dispatcher, on every path
+  }
 }
 
 /**

@@ -141,8 +141,9 @@ export class PatientsRepo {
   /**
    * Applies a patch durably under the tenant's index lock. Null when there is no such patient;
    * VALIDATION_FAILED / INVALID_TIME_ZONE / CONFLICT (duplicate MRN) as {@link create}.
+   * `alsoWrite` ops (a zone change's re-planned reminders) commit in the same batch, or not at all.
    */
-  async update(tenantId: string, patientId: string, patch: PatientPatch): Promise<PatientRecord | null> {
+  async update(tenantId: string, patientId: string, patch: PatientPatch, options: { alsoWrite?: RawOp[] } = {}): Promise<PatientRecord | null> {
     const data = parseOrInvalid(PatientPatchSchema, patch);
     if (data.time_zone !== undefined) assertTimeZone(data.time_zone);
     const scope = await tenantScope(this.#ctx, tenantId);
@@ -165,7 +166,7 @@ export class PatientsRepo {
         }
         if (oldIdx !== null) ops.push({ type: 'del', key: scope.tables.patientsByMrn.fullKey(oldIdx) });
       }
-      return this.#write(scope, tenantId, next, ops);
+      return this.#write(scope, tenantId, next, [...ops, ...(options.alsoWrite ?? [])]);
     });
   }
 

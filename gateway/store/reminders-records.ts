@@ -113,8 +113,8 @@ export const ReplanRecordSchema = z.object({
   patient_id: z.string(),
   series_id: z.string(),
   care_plan_id: z.string(),
-  /** What triggered it: a missed dose, a late check-in, new meal/sleep times, an activity change. */
-  trigger: z.enum(['missed', 'taken_late', 'preferences', 'activity_change']),
+  /** What triggered it: a missed dose, a late check-in, new meal/sleep times, an activity change, a new time zone. */
+  trigger: z.enum(['missed', 'taken_late', 'preferences', 'activity_change', 'time_zone']),
   at: z.number(),
   moved: z.array(z.object({ index: z.number().int(), from: z.number(), to: z.number(), reasons: z.array(z.string()) })),
   dropped: z.array(z.object({ index: z.number().int(), planned_at: z.number(), reason: z.string() })),

@@ -14,7 +14,7 @@ import { WardClerkError } from '../../core/errors.js';
 import type { RawOp } from './group-commit.js';
 import { patientSeal, tenantScope, type TenantScope } from './patient-seal.js';
 import {
-  DueEntrySchema, ReminderRecordSchema, ReminderSeriesRecordSchema, REMINDER_ID_RE, SchedulePrefsSchema, SERIES_ID_RE,
+  DueEntrySchema, ReminderRecordSchema, ReminderSeriesRecordSchema, REMINDER_ID_RE, ReplanRecordSchema, SchedulePrefsSchema, SERIES_ID_RE,
   type DueEntry, type ReminderRecord, type ReminderSeriesRecord, type ReplanRecord,
 } from './reminders-records.js';
 import type { StoreContext } from './store-context.js';
@@ -134,6 +134,13 @@ export class RemindersRepo {
     const t = this.#ctx.layout.tenant(tenantId);
     if (!t || !REMINDER_ID_RE.test(reminderId)) return null;
     return this.#ctx.vault.get(t.reminders, reminderId, tenantId, ReminderRecordSchema);
+  }
+
+  /** One re-plan record (what moved, what was dropped, why), or null. */
+  async getReplan(tenantId: string, replanId: string): Promise<ReplanRecord | null> {
+    const t = this.#ctx.layout.tenant(tenantId);
+    if (!t || !/^rp_[0-9A-HJKMNP-TV-Z]{26}$/.test(replanId)) return null;
+    return this.#ctx.vault.get(t.replans, replanId, tenantId, ReplanRecordSchema);
   }
 
   /** Every series of a care plan. */
