@@ -23,8 +23,12 @@ function invalid(issues: Array<{ path: string; message: string }>): WardClerkErr
   return new WardClerkError('VALIDATION_FAILED', 'Request failed validation', { details: { issues } });
 }
 
-/** Changes one activity of the active plan; returns the plan as it now is. */
-export async function updateActivity(deps: CareDeps & { now?(): number }, principal: Principal, patientId: string, activityId: string, patch: unknown): Promise<CarePlanRecord> {
+/**
+ * Changes one activity of the active plan; returns the plan as it now is. The scheduler's
+ * `after()` runs in a `finally`: a failed write still frees the activity's series and wakes the
+ * dispatcher, and `after()` itself never throws past the answer.
+ */
+export async function updateActivity(deps: Pick<CareDeps, 'store' | 'scheduler'> & { now?(): number }, principal: Principal, patientId: string, activityId: string, patch: unknown): Promise<CarePlanRecord> {
   const patient = await loadPatientFor(deps, principal, patientId, 'write');
   if (principal.kind === 'user' && principal.role !== 'doctor') {
     throw new WardClerkError('FORBIDDEN', 'Only a doctor assigned to the patient may change the plan', { details: { allowed_roles: ['doctor'] } });

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WardClerkError } from '../../core/errors.js';
 import { createLogger } from '../../core/logger.js';
 import { extractClinical } from '../../engine/clinical/extract.js';
 import { planItemsFrom } from '../../engine/clinical/actions/plan-items.js';
-import { schedulerKit, type SchedulerKit } from '../scheduler/testing/scheduler-kit.js';
+import { countWakes, schedulerKit, seriesLockFree, type SchedulerKit } from '../scheduler/testing/scheduler-kit.js';
 import { settleNote, type SettleDeps } from './settle-note.js';
 
 const fixture = (n: string) => readFileSync(new URL(`../../engine/clinical/actions/fixtures/${n}`, import.meta.url), 'utf8');
@@ -99,5 +100,38 @@ describe('settleNote', () => {
     expect(await settleNote(deps, k.tenantId, odd.note_id, { ok: true, extraction: { nope: 1 }, items: { tasks: [], activities: [], warnings: [] } })).toMatchObject({ status: 'failed' });
     expect((await store.carePlans.active(k.tenantId, k.patientId))?.care_plan_id).toBe(planId);
     await expect(settleNote(deps, k.tenantId, 'nt_00000000000000000000000000', ok('x'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('a settle that fails after the old plan\'s series were locked frees them, wakes the dispatcher, and reports its own error', async () => {
+    const { k, store, deps, note, ok } = await setup();
+    const first = await note(fixture('rx-fever-tds.txt'));
+    const oldId = (await settleNote(deps, k.tenantId, first.note_id, ok(first.text))).care_plan_id!;
+    const before = await store.reminders.seriesOfPlan(k.tenantId, oldId);
+    const held = before.filter((x) => x.status === 'active');
+    expect(held.length).toBeGreaterThan(0);
+    const wakes = countWakes(k);
+    // The outbox refuses the new plan's event: by then the old plan's series are locked and both plans' ops are built.
+    const failing: SettleDeps = { ...deps, events: {
+      stage: (...a) => { if (a[1] === 'plan.activated') throw new WardClerkError('OVERLOADED', 'outbox full'); return deps.events.stage(...a); },
+      release: (e) => deps.events.release(e),
+    } };
+    const second = await note(fixture('opd-hypertension.txt'));
+    await expect(settleNote(failing, k.tenantId, second.note_id, ok(second.text))).rejects.toMatchObject({ code: 'OVERLOADED' });
+    for (const x of held) expect(await seriesLockFree(k, x.series_id)).toBe(true);
+    expect(wakes()).toBe(2); // the cancel's and the activation's after(), each once
+    // Nothing of it was written: the old plan and its reminders stand, the note waits and settles on a retry.
+    expect((await store.carePlans.active(k.tenantId, k.patientId))?.care_plan_id).toBe(oldId);
+    expect(await store.reminders.seriesOfPlan(k.tenantId, oldId)).toEqual(before);
+    expect((await store.notes.get(k.tenantId, second.note_id))?.status).toBe('pending');
+    expect(await settleNote(deps, k.tenantId, second.note_id, ok(second.text))).toMatchObject({ status: 'processed', created: true });
+  });
+
+  it('a dispatcher wake that throws does not turn a committed settle into an error', async () => {
+    const { k, store, deps, note, ok } = await setup();
+    k.scheduler.ctx.wake = () => { throw new Error('dispatcher gone'); };
+    const n = await note(fixture('rx-fever-tds.txt'));
+    const r = await settleNote(deps, k.tenantId, n.note_id, ok(n.text));
+    expect(r).toMatchObject({ status: 'processed', created: true });
+    expect((await store.carePlans.active(k.tenantId, k.patientId))?.care_plan_id).toBe(r.care_plan_id);
   });
 });

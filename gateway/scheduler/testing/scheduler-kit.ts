@@ -80,3 +80,23 @@ export async function schedulerKit(start: number, zone = 'America/New_York'): Pr
   };
   return kit;
 }
+
+/** Whether a series' lock is free now: a new holder gets it within 200 ms (a caller's batch holds one up to 10 s). */
+export async function seriesLockFree(k: Pick<SchedulerKit, 'scheduler'>, seriesId: string): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const got = k.scheduler.ctx.locks.run(`series:${seriesId}`, async () => true);
+  const late = new Promise<false>((r) => { timer = setTimeout(() => r(false), 200); });
+  try {
+    return await Promise.race([got, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Counts the dispatcher wakes asked of the kit's scheduler from now on (the wake itself still runs). */
+export function countWakes(k: Pick<SchedulerKit, 'scheduler'>): () => number {
+  let n = 0;
+  const wake = k.scheduler.ctx.wake;
+  k.scheduler.ctx.wake = () => { n++; wake(); };
+  return () => n;
+}
