@@ -4,7 +4,8 @@ import { itemSubject, STREAMS } from '../core/contracts.js';
 import { createLogger } from '../core/logger.js';
 import { waitFor } from './testing/fake-gateway.js';
 import { startWorkerFixture, TEST_SETTINGS } from './testing/worker-fixture.js';
-import { listenItemMaxDeliveries, type MaxDeliveriesOutcome } from './item-max-deliveries.js';
+import { listenItemMaxDeliveries } from './item-max-deliveries.js';
+import type { MaxDeliveriesOutcome } from './max-deliveries.js';
 
 describe('items MAX_DELIVERIES advisory', () => {
   it('fails and dead-letters an item whose worker died on every allowed delivery', async () => {
