@@ -13,33 +13,19 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import { contracts, ItemMessageSchema, type ItemMessage } from '../core/contracts.js';
 import type { Bus } from '../core/bus.js';
-import type { Config } from '../core/config.js';
-import type { Logger } from '../core/logger.js';
 import { WardClerkError, errorFromJSON } from '../core/errors.js';
-import { exponentialDelayMs, isTransient, toCodedError } from './retry-policy.js';
+import { isTransient, toCodedError } from './retry-policy.js';
 import { sendDeadLetter } from './dead-letter.js';
 import { parseMessage } from './parse-message.js';
-
-export type BatchItemSettings = Pick<Config, 'engineTimeoutMs' | 'itemMaxDeliver' | 'itemAckWaitMs'>;
-
-export interface BatchItemDeps {
-  bus: Bus;
-  log: Logger;
-  settings: BatchItemSettings;
-}
+import { stepRetryDelayMs, whileWorking, type PipelineStepDeps } from './pipeline-step.js';
 
 /** What happened to the message; for logs and tests. */
 export type BatchItemOutcome = 'completed' | 'already-done' | 'failed' | 'retry' | 'dead' | 'missing' | 'invalid';
 
-/** Delay before retrying a transient failure: 1s, 2s, 4s… capped by the ack wait. */
-export function itemRetryDelayMs(attempt: number, ackWaitMs: number): number {
-  return exponentialDelayMs(attempt, 1000, ackWaitMs);
-}
-
 type Failure = { index: number; code: string; message: string; transient: boolean };
 
 /** Handles one delivery of a batch work message and settles it. Never throws for expected failures. */
-export async function handleBatchItem(msg: JsMsg, deps: BatchItemDeps): Promise<BatchItemOutcome> {
+export async function handleBatchItem(msg: JsMsg, deps: PipelineStepDeps): Promise<BatchItemOutcome> {
   const item = parseMessage(msg, ItemMessageSchema, deps.log);
   if (!item) return 'invalid';
   const attempt = msg.info.deliveryCount;
@@ -58,7 +44,7 @@ export async function handleBatchItem(msg: JsMsg, deps: BatchItemDeps): Promise<
     }
     const last = attempt >= deps.settings.itemMaxDeliver;
     if (isTransient(error) && !last) {
-      msg.nak(itemRetryDelayMs(attempt, deps.settings.itemAckWaitMs));
+      msg.nak(stepRetryDelayMs(attempt, deps.settings.itemAckWaitMs));
       deps.log.warn({ ...ids, code: error.code }, 'batch items retry');
       return 'retry';
     }
@@ -70,7 +56,7 @@ function indexesOf(item: ItemMessage): number[] {
   return Array.from({ length: item.count ?? 1 }, (_, i) => item.index + i);
 }
 
-async function processChunk(msg: JsMsg, item: ItemMessage, deps: BatchItemDeps): Promise<BatchItemOutcome> {
+async function processChunk(msg: JsMsg, item: ItemMessage, deps: PipelineStepDeps): Promise<BatchItemOutcome> {
   const { bus, settings } = deps;
   const ref = { tenant_id: item.tenant_id, job_id: item.job_id };
   const current = await bus.request(contracts.jobItemsGet, { ...ref, index: item.index, count: item.count ?? 1 });
@@ -105,7 +91,7 @@ async function processChunk(msg: JsMsg, item: ItemMessage, deps: BatchItemDeps):
   const exhausted = failed.filter((f) => f.transient);
   for (const f of exhausted) await deadLetter(bus, item, f, attempt);
   if (retry.length > 0) {
-    msg.nak(itemRetryDelayMs(attempt, settings.itemAckWaitMs));
+    msg.nak(stepRetryDelayMs(attempt, settings.itemAckWaitMs));
     deps.log.warn({ job_id: item.job_id, index: item.index, retrying: retry.length, code: retry[0]!.code, attempt }, 'batch items retry');
     return 'retry';
   }
@@ -130,7 +116,7 @@ function deadLetter(bus: Bus, item: ItemMessage, f: Failure, attempts: number): 
  * ones alone); when it cannot be recorded now, naks so a later delivery (or the MaxDeliver
  * advisory) does it.
  */
-async function recordChunkFailure(msg: JsMsg, item: ItemMessage, error: WardClerkError, exhausted: boolean, deps: BatchItemDeps): Promise<BatchItemOutcome> {
+async function recordChunkFailure(msg: JsMsg, item: ItemMessage, error: WardClerkError, exhausted: boolean, deps: PipelineStepDeps): Promise<BatchItemOutcome> {
   const attempt = msg.info.deliveryCount;
   const ids = { job_id: item.job_id, index: item.index, count: item.count ?? 1, attempt, code: error.code };
   try {
@@ -140,24 +126,11 @@ async function recordChunkFailure(msg: JsMsg, item: ItemMessage, error: WardCler
       for (const s of out.settled) if (s.state === 'failed') await deadLetter(deps.bus, item, { index: s.index, code: error.code, message: error.message, transient: true }, attempt);
     }
   } catch (e) {
-    msg.nak(itemRetryDelayMs(attempt, deps.settings.itemAckWaitMs));
+    msg.nak(stepRetryDelayMs(attempt, deps.settings.itemAckWaitMs));
     deps.log.warn({ ...ids, record_code: toCodedError(e).code }, 'batch items failure not recorded; retrying');
     return 'retry';
   }
   msg.term();
   deps.log.warn(ids, exhausted ? 'batch items dead-lettered' : 'batch items failed');
   return exhausted ? 'dead' : 'failed';
-}
-
-/**
- * Runs `work` while telling JetStream the message is still being processed, so a long extraction
- * is not redelivered to another worker halfway through.
- */
-async function whileWorking<T>(msg: JsMsg, ackWaitMs: number, work: () => Promise<T>): Promise<T> {
-  const timer = setInterval(() => msg.working(), Math.max(100, Math.floor(ackWaitMs / 3)));
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-  }
 }

@@ -10,27 +10,17 @@
  */
 import type { JsMsg } from '@nats-io/jetstream';
 import { contracts, NoteMessageSchema, type NoteMessage } from '../core/contracts.js';
-import type { Bus } from '../core/bus.js';
-import type { Config } from '../core/config.js';
-import type { Logger } from '../core/logger.js';
 import type { WardClerkError } from '../core/errors.js';
-import { exponentialDelayMs, isTransient, toCodedError } from './retry-policy.js';
+import { isTransient, toCodedError } from './retry-policy.js';
 import { sendDeadLetter } from './dead-letter.js';
 import { parseMessage } from './parse-message.js';
-
-export type NotePipelineSettings = Pick<Config, 'engineTimeoutMs' | 'itemMaxDeliver' | 'itemAckWaitMs'>;
-
-export interface NotePipelineDeps {
-  bus: Bus;
-  log: Logger;
-  settings: NotePipelineSettings;
-}
+import { stepRetryDelayMs, whileWorking, type PipelineStepDeps } from './pipeline-step.js';
 
 /** What happened to the message; for logs and tests. */
 export type NoteOutcome = 'settled' | 'already-done' | 'failed' | 'retry' | 'dead' | 'missing' | 'invalid';
 
 /** Handles one delivery of a note message and settles it (ack, nak or term). Never throws for expected failures. */
-export async function handleNoteMessage(msg: JsMsg, deps: NotePipelineDeps): Promise<NoteOutcome> {
+export async function handleNoteMessage(msg: JsMsg, deps: PipelineStepDeps): Promise<NoteOutcome> {
   const ref = parseMessage(msg, NoteMessageSchema, deps.log);
   if (!ref) return 'invalid';
   const attempt = msg.info.deliveryCount;
@@ -60,7 +50,7 @@ export async function handleNoteMessage(msg: JsMsg, deps: NotePipelineDeps): Pro
       return 'missing';
     }
     if (isTransient(error) && !last) {
-      msg.nak(exponentialDelayMs(attempt, 1000, deps.settings.itemAckWaitMs));
+      msg.nak(stepRetryDelayMs(attempt, deps.settings.itemAckWaitMs));
       deps.log.warn({ note_id: ref.note_id, code: error.code, attempt }, 'note retry');
       return 'retry';
     }
@@ -68,7 +58,7 @@ export async function handleNoteMessage(msg: JsMsg, deps: NotePipelineDeps): Pro
   }
 }
 
-async function settleFailure(msg: JsMsg, ref: NoteMessage, error: WardClerkError, exhausted: boolean, deps: NotePipelineDeps): Promise<NoteOutcome> {
+async function settleFailure(msg: JsMsg, ref: NoteMessage, error: WardClerkError, exhausted: boolean, deps: PipelineStepDeps): Promise<NoteOutcome> {
   const attempt = msg.info.deliveryCount;
   try {
     await deps.bus.request(contracts.noteSettle, { ...ref, outcome: { ok: false, code: error.code, message: error.message.slice(0, 500) } });
@@ -76,21 +66,11 @@ async function settleFailure(msg: JsMsg, ref: NoteMessage, error: WardClerkError
       await sendDeadLetter(deps.bus, { kind: 'notes', tenant_id: ref.tenant_id, ref: ref.note_id, code: error.code, message: error.message, attempts: attempt, ids: { note_id: ref.note_id } });
     }
   } catch (e) {
-    msg.nak(exponentialDelayMs(attempt, 1000, deps.settings.itemAckWaitMs));
+    msg.nak(stepRetryDelayMs(attempt, deps.settings.itemAckWaitMs));
     deps.log.warn({ note_id: ref.note_id, code: error.code, record_code: toCodedError(e).code, attempt }, 'note failure not recorded; retrying');
     return 'retry';
   }
   msg.term();
   deps.log.warn({ note_id: ref.note_id, code: error.code, attempt }, exhausted ? 'note dead-lettered' : 'note failed');
   return exhausted ? 'dead' : 'failed';
-}
-
-/** Keeps the message's ack deadline moving while an engine works on a long note. */
-async function whileWorking<T>(msg: JsMsg, ackWaitMs: number, work: () => Promise<T>): Promise<T> {
-  const timer = setInterval(() => msg.working(), Math.max(100, Math.floor(ackWaitMs / 3)));
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-  }
 }
