@@ -75,6 +75,17 @@ describe('planItemsFrom: a full discharge summary', () => {
   });
 });
 
+describe('planItemsFrom: meal-time medicines', () => {
+  it('"daily before breakfast and before dinner" is a twice-daily medicine, as is "before breakfast and at bedtime"', () => {
+    const text = 'Plan:\n1. Tab Metformin 500 mg daily before breakfast and before dinner.\n2. Inj Insulin glargine 10 units before breakfast and at bedtime.\n3. Tab Atorvastatin 10 mg 0-0-1.';
+    const items = plan(text);
+    const med = (name: string) => items.activities.find((a) => a.medication?.name === name)!;
+    expect(med('metformin').timing?.repeat).toMatchObject({ frequency: 2, period: 1, periodUnit: 'd', when: ['ACM', 'ACV'] });
+    expect(med('insulin glargine').timing?.repeat).toMatchObject({ frequency: 2, when: ['ACM', 'HS'] });
+    expect(med('atorvastatin').timing?.repeat).toMatchObject({ frequency: 1, when: ['NIGHT'] });
+  });
+});
+
 describe('planItemsFrom: OPD notes and Indian prescriptions', () => {
   it('OPD note: 0-0-1 at night, a stopped drug as a task, review on a DD/MM date, tests after 10 days', () => {
     const text = fixture('opd-hypertension.txt');

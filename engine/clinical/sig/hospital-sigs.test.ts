@@ -26,6 +26,10 @@ describe('Indian-style slot patterns (morning-noon-night doses)', () => {
     ['1–0–1 tab', { dose: '1 tablet', frequency: 'BID' }],
     ['1-0-0 BF x 5 days', { frequency: 'QAM', duration: '5 days' }],
     ['1-0-1 AF', { frequency: 'BID' }],
+    // A full stop ends the sentence, not the pattern.
+    ['1-0-1.', { dose: '1', frequency: 'BID' }],
+    ['0-0-1.', { dose: '1', frequency: 'QHS' }],
+    ['1-1-1. Then 0-0-1.', { frequency: 'TID' }],
   ])('%s', (text, expected) => {
     expect(valid(text)).toMatchObject(expected);
   });
@@ -50,6 +54,12 @@ describe('Indian-style slot patterns (morning-noon-night doses)', () => {
     expect(r.dosage[1]!.timing!.repeat!.boundsDuration).toMatchObject({ value: 5, code: 'd' });
     const insulin = valid('10-0-8 units sc');
     expect(insulin.dosage.map((d) => d.doseAndRate![0]!.doseQuantity)).toMatchObject([{ value: 10, code: '[iU]' }, { value: 8, code: '[iU]' }]);
+  });
+
+  it('keeps a decimal last slot ("1-0-1.5") and a dated full stop ("12-05-21.") apart from the sentence end', () => {
+    expect(valid('1-0-1.5 tab').dosage.map((d) => d.doseAndRate![0]!.doseQuantity!.value)).toEqual([1, 1.5]);
+    expect(valid('12-05-21.').frequency).toBeNull();
+    expect(valid('0-0-1.').dosage[0]!.timing!.repeat).toMatchObject({ frequency: 1, when: ['NIGHT'] });
   });
 
   it('is never a once-daily or a dose range, and leaves dates and real ranges alone', () => {

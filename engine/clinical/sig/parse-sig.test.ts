@@ -136,3 +136,43 @@ describe('parseSig: separators, OCR, UK ON and second doses', () => {
     expect(r.dosage).toHaveLength(2);
   });
 });
+
+describe('parseSig: named meal and sleep times count the doses', () => {
+  const repeatOf = (text: string) => parseSig(text).dosage[0]!.timing!.repeat!;
+  it.each([
+    ['before breakfast and before dinner', ['ACM', 'ACV']],
+    ['1 tab before breakfast and at bedtime', ['ACM', 'HS']],
+    ['one tablet with breakfast and supper', ['CM', 'CV']],
+    // "daily" / "every day" say on which days, not how often: the named times do.
+    ['Metformin 500 mg daily before breakfast and before dinner', ['ACM', 'ACV']],
+    ['insulin 10 units sc every day before breakfast and at bedtime', ['ACM', 'HS']],
+    ['1 tablet daily with breakfast and supper', ['CM', 'CV']],
+    ['before breakfast and before dinner daily', ['ACM', 'ACV']],
+    ['1 tab ac breakfast and dinner', ['ACM', 'ACV']],
+  ])('%s is twice daily', (text, when) => {
+    const r = parseSig(text);
+    expect(r.frequency).toBe('BID');
+    expect(r.dosage[0]!.timing!.code!.coding![0]!.code).toBe('BID');
+    expect(repeatOf(text)).toMatchObject({ frequency: 2, period: 1, periodUnit: 'd', when });
+    expect(validateTiming(r.dosage[0]!.timing!)).toEqual([]);
+  });
+
+  it('counts clock times after "daily" too', () => {
+    expect(repeatOf('1 tab daily at 9am and 9pm')).toMatchObject({ frequency: 2, period: 1, periodUnit: 'd', timeOfDay: ['09:00:00', '21:00:00'] });
+    expect(repeatOf('daily at 9am')).toMatchObject({ frequency: 1, timeOfDay: ['09:00:00'] });
+  });
+
+  it('keeps slot patterns: 1-0-1 twice a day, 0-0-1 once at night', () => {
+    expect(parseSig('1-0-1')).toMatchObject({ frequency: 'BID' });
+    expect(repeatOf('1-0-1')).toMatchObject({ frequency: 2, when: ['MORN', 'NIGHT'] });
+    expect(repeatOf('1-0-1 daily')).toMatchObject({ frequency: 2, when: ['MORN', 'NIGHT'] });
+    expect(parseSig('0-0-1')).toMatchObject({ frequency: 'QHS' });
+    expect(repeatOf('0-0-1')).toMatchObject({ frequency: 1, when: ['NIGHT'] });
+  });
+
+  it('never raises a count that is written out: "once daily" with two meal times stays once', () => {
+    expect(repeatOf('once daily before breakfast and before dinner').frequency).toBe(1);
+    expect(repeatOf('1 tab od before breakfast and before dinner').frequency).toBe(1);
+    expect(repeatOf('daily before breakfast').frequency).toBe(1);
+  });
+});

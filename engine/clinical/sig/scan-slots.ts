@@ -31,9 +31,13 @@ const MEAL_AFTER = /^\s?\(?\s?([ab])\.?\s?f\.?\s?\)?(?![a-z0-9])/;
 
 const SLOT = '(\\d{1,2}(?:\\.\\d{1,2})?|\\d?\\s?[½¼¾]|1/2|1/4|3/4)';
 const SEP = '\\s?-\\s?';
-/** Lower-cased, length-preserving sig text (see normaliseSig). */
+/**
+ * On lower-cased, length-preserving sig text (see normaliseSig). A full stop after the pattern
+ * ends the sentence ("Tab Metformin 500 mg 1-0-1."); only a decimal ("1-0-1.5") or another
+ * dash and digit continue it.
+ */
 const SLOTS = new RegExp(
-  `(?<![a-z0-9./-])${SLOT}${SEP}${SLOT}${SEP}${SLOT}(?:${SEP}${SLOT})?(?![0-9./]|\\s?-\\s?\\d)(?:\\s?(${DOSE_UNIT_SRC}))?`, 'g',
+  `(?<![a-z0-9./-])${SLOT}${SEP}${SLOT}${SEP}${SLOT}(?:${SEP}${SLOT})?(?![0-9/]|\\.\\d|\\s?-\\s?\\d)(?:\\s?(${DOSE_UNIT_SRC}))?`, 'g',
 );
 const WHEN3 = ['MORN', 'AFT', 'NIGHT'];
 const WHEN4 = ['MORN', 'AFT', 'EVE', 'NIGHT'];

@@ -11,12 +11,23 @@ import { timeUnit, type Claims, type Phase, type TimeUnit } from './parse-phase.
 type Day = NonNullable<TimingRepeat['dayOfWeek']>[number];
 const DAY_CODES: Record<string, Day> = { mon: 'mon', tue: 'tue', wed: 'wed', thu: 'thu', fri: 'fri', sat: 'sat', sun: 'sun' };
 const MEAL_SUFFIX: Record<string, string> = { breakfast: 'M', lunch: 'D', dinner: 'V', supper: 'V', tea: 'V', 'evening meal': 'V', 'the evening meal': 'V' };
-const MEAL_PREFIX: Record<string, string> = { before: 'AC', with: 'C', after: 'PC' };
+const MEAL_PREFIX: Record<string, string> = { before: 'AC', with: 'C', after: 'PC', ac: 'AC', pc: 'PC' };
 const NO_OFFSET = new Set(['C', 'CM', 'CD', 'CV']);
 const DAY_PART: Record<string, string> = { MORN: 'M', ACM: 'M', CM: 'M', PCM: 'M', WAKE: 'M', NOON: 'D', ACD: 'D', CD: 'D',
   PCD: 'D', EVE: 'V', ACV: 'V', CV: 'V', PCV: 'V', NIGHT: 'N', HS: 'N' };
 
-interface Base { repeat: TimingRepeat; span: Span }
+/**
+ * "daily", "every day": on every day, without saying how often on it ("daily before breakfast and
+ * before dinner" is twice a day). "once daily", "od", "qd", "1x daily" do say it.
+ */
+const EVERY_DAY = /^(?:daily|every day|each day|dly)\.?$/;
+
+interface Base {
+  repeat: TimingRepeat;
+  span: Span;
+  /** Written as `EVERY_DAY`: named times of day (or clock times) set the count. */
+  everyDay: boolean;
+}
 
 /** Scans timing phrases of a phase into `phase.repeat` and `phase.frequencySpan`. */
 export function scanTiming(c: Claims, phase: Phase): void {
@@ -31,9 +42,9 @@ export function scanTiming(c: Claims, phase: Phase): void {
     if (!first) { first = { ...span }; return; }
     first = { start: Math.min(first.start, span.start), end: Math.max(first.end, span.end) };
   };
-  const setBase = (repeat: TimingRepeat, span: Span): boolean => {
+  const setBase = (repeat: TimingRepeat, span: Span, everyDay = false): boolean => {
     // The schedule written first wins ("daily, increase by 100 mg every 2 to 4 weeks" is daily).
-    if (!base || span.start < (base as Base).span.start) base = { repeat, span };
+    if (!base || span.start < (base as Base).span.start) base = { repeat, span, everyDay };
     note(span);
     return true;
   };
@@ -137,7 +148,7 @@ export function scanTiming(c: Claims, phase: Phase): void {
     note(span);
     return true;
   });
-  if (P.ANY_FIXED_FREQUENCY.test(t)) for (const [re, repeat] of P.FIXED_FREQUENCIES) c.each(re, (_m, span) => setBase({ ...repeat }, span));
+  if (P.ANY_FIXED_FREQUENCY.test(t)) for (const [re, repeat] of P.FIXED_FREQUENCIES) c.each(re, (m, span) => setBase({ ...repeat }, span, EVERY_DAY.test(m[0].trim())));
   if (P.ANY_WHEN_PATTERN.test(t)) for (const [re, codes, three] of P.WHEN_PATTERNS) {
     c.each(re, (m, span) => {
       const list = codes.length > 0 ? codes : mealCodes(m[0]);
@@ -154,7 +165,7 @@ export function scanTiming(c: Claims, phase: Phase): void {
 
 function mealCodes(phrase: string): string[] {
   const p = phrase.trim();
-  const prefix = MEAL_PREFIX[p.split(' ')[0]!] ?? 'C';
+  const prefix = MEAL_PREFIX[p.split(' ')[0]!.replace(/\./g, '')] ?? 'C';
   const out: string[] = [];
   for (const meal of ['breakfast', 'lunch', 'dinner', 'supper', 'evening meal', 'tea']) {
     if (new RegExp(`(?<![a-z])${meal}(?![a-z])`).test(p)) {
@@ -169,20 +180,25 @@ function mergeRepeat(base: Base | null, when: string[], impliesThree: boolean, t
   offset: number | null): TimingRepeat {
   const r: TimingRepeat = base ? { ...base.repeat } : {};
   const daily = r.periodUnit === undefined || r.periodUnit === 'd';
+  // "daily" with two named times is the named times' count (never fewer doses than times named).
+  const countFromTimes = (n: number): void => {
+    if (base?.everyDay && r.frequency === 1 && r.period === 1 && r.frequencyMax === undefined && n > 1) r.frequency = n;
+  };
   if (timeOfDay.length > 0) {
     r.timeOfDay = timeOfDay.sort();
     if (r.frequency === undefined && r.count === undefined) Object.assign(r, { frequency: timeOfDay.length, period: 1, periodUnit: 'd' });
+    else countFromTimes(timeOfDay.length);
   } else if (when.length > 0 && daily) {
     // "morning and night" is "2 per day at MORN and NIGHT"; named times only refine a daily schedule.
     r.when = when;
+    // "every morning before breakfast" is one time of day: count distinct parts of the day.
+    const specific = new Set(when.filter((w) => !['AC', 'PC', 'C'].includes(w)).map((w) => DAY_PART[w] ?? w)).size;
     if (r.frequency === undefined && r.count === undefined) {
-      // "every morning before breakfast" is one time of day: count distinct parts of the day.
-      const specific = new Set(when.filter((w) => !['AC', 'PC', 'C'].includes(w)).map((w) => DAY_PART[w] ?? w)).size;
       // "with meals and at bedtime" is the three meals plus bedtime: four a day.
       const bedtime = when.some((w) => w === 'HS' || w === 'NIGHT') ? 1 : 0;
       const n = impliesThree && specific === bedtime ? 3 + bedtime : Math.max(specific, 1);
       Object.assign(r, { frequency: n, period: 1, periodUnit: 'd' });
-    }
+    } else countFromTimes(specific);
     if (offset !== null && when.every((w) => !NO_OFFSET.has(w))) r.offset = offset;
   }
   if (days.length > 0) {

@@ -76,7 +76,7 @@ export const ANY_FIXED_FREQUENCY = anyOf(FIXED_FREQUENCIES);
 /** Named times of day and meal relations → FHIR EventTiming codes. */
 export const WHEN_PATTERNS: Array<[RegExp, string[], boolean]> = [
   // [pattern, when codes, implies "three times a day" when alone]
-  [g(`${L}(?:before|with|after) (?:breakfast|lunch|dinner|supper|tea|the evening meal|evening meal)(?:(?:,| and| &| or|, and)+ (?:breakfast|lunch|dinner|supper|tea|the evening meal|evening meal))*${R}`), [], false],
+  [g(`${L}(?:before|with|after|a\\.?c\\.?|p\\.?c\\.?) (?:breakfast|lunch|dinner|supper|tea|the evening meal|evening meal)(?:(?:,| and| &| or|, and)+ (?:breakfast|lunch|dinner|supper|tea|the evening meal|evening meal))*${R}`), [], false],
   [g(`${L}(?:before (?:meals|food|eating|each meal|every meal|a meal)|a\\.c\\.?|ac|1/2 hr before meals)${R}`), ['AC'], true],
   // Indian prescriptions: "(AF)" / "(BF)", "A/F" after / before food.
   [g(`(?:\\(\\s?a\\.?\\s?f\\.?\\s?\\)|${L}a/f${R})`), ['PC'], false],
