@@ -3,7 +3,7 @@
  * Cross-cutting behaviour lives here once: request ids, PHI-free access logs, metrics by route
  * template, and the single error mapping from coded errors to the envelope of DESIGN.md §4.
  */
-import { OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
@@ -15,6 +15,7 @@ import type { GatewayDeps } from './deps.js';
 import { bodyErrorOf, limitBodies } from './body-limit.js';
 import { corsMiddleware, createCorsPolicy } from './cors.js';
 import { registerDocs } from './docs.js';
+import { createOpenApiApp } from './openapi-app.js';
 import { scrubDetails, scrubPaths } from './scrub-paths.js';
 import { securityHeaders } from './security-headers.js';
 import { registerRoutes } from './routes.js';
@@ -59,15 +60,7 @@ export function errorResponse(c: Context<AppEnv>, err: unknown): Response {
 }
 
 export function createApp(deps: GatewayDeps): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
-      if (!result.success) {
-        const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-        throw new WardClerkError('VALIDATION_FAILED', 'Request failed validation', { details: { issues } });
-      }
-      return undefined;
-    },
-  });
+  const app = createOpenApiApp();
 
   app.use('*', async (c, next) => {
     const incoming = c.req.header('x-request-id');

@@ -3,15 +3,13 @@
  * real store and the real scheduler on a manual clock: fixed clock times stay local, interval
  * doses stay real hours apart, nothing is delivered twice or lost, and each move is recorded.
  */
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WardEvent } from '../../core/contracts.js';
-import { WardClerkError } from '../../core/errors.js';
 import { createLogger } from '../../core/logger.js';
 import type { EventPublisher } from '../events/publisher.js';
 import { errorResponse } from '../http/app.js';
-import type { AppEnv } from '../http/app-env.js';
+import { createOpenApiApp } from '../http/openapi-app.js';
 import { registerPatientRoutes } from '../people/patients-routes.js';
 import { createPeopleFixture, type PeopleFixture, type TestPerson } from '../people/testing/people-fixture.js';
 import type { ReplanRecord } from '../store/reminders-records.js';
@@ -62,12 +60,7 @@ async function setup(start: number): Promise<World> {
   };
   const scheduler = createScheduler({ repo: fx.store.reminders, events: publisher, log, settings: fx.store.settings, careTeam: async () => [], clock });
   // The patient routes as the gateway registers them: with the scheduler (the fixture's own app has none).
-  const app = new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
-      if (!result.success) throw new WardClerkError('VALIDATION_FAILED', 'Request failed validation', { details: { issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } });
-      return undefined;
-    },
-  });
+  const app = createOpenApiApp();
   app.use('*', async (c, next) => { c.set('requestId', 'zone-test'); c.set('log', log); await next(); });
   app.onError((err, c) => errorResponse(c, err));
   registerPatientRoutes(app, { store: fx.store, tokens: fx.tokens, scheduler });

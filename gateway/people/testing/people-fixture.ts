@@ -10,16 +10,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { loadConfig } from '../../../core/config.js';
 import { newId, randomKey } from '../../../core/crypto.js';
-import { WardClerkError } from '../../../core/errors.js';
 import { createLogger } from '../../../core/logger.js';
 import { newKeypair } from '../../auth/key-sealing.js';
 import { SessionKeys } from '../../auth/session-keys.js';
 import { createTokenService, type TokenService } from '../../auth/token-service.js';
 import type { EventPublisher } from '../../events/publisher.js';
 import { errorResponse } from '../../http/app.js';
+import { createOpenApiApp } from '../../http/openapi-app.js';
 import type { AppEnv, UserRole } from '../../http/app-env.js';
 import { openStore, type Store } from '../../store/store.js';
 import type { UserRecord } from '../../store/user-records.js';
@@ -68,15 +68,7 @@ export async function createPeopleFixture(options: PeopleFixtureOptions = {}): P
   const sink = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
   const log = createLogger({ level: 'trace', role: 'test', destination: sink });
 
-  const app = new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
-      if (!result.success) {
-        const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-        throw new WardClerkError('VALIDATION_FAILED', 'Request failed validation', { details: { issues } });
-      }
-      return undefined;
-    },
-  });
+  const app = createOpenApiApp();
   app.use('*', async (c, next) => {
     c.set('requestId', 'test-request');
     c.set('log', log);
