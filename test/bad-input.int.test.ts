@@ -4,13 +4,13 @@
 import { SignJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppliance, type Appliance } from './appliance.js';
-import { call, createTenantClient, operatorToken, type TenantClient } from './api-client.js';
+import { call, createTenantClient, operatorToken, type ApiResponse, type Envelope, type Page, type TenantClient } from './api-client.js';
 
 let app: Appliance;
 let a: TenantClient;
 
 async function count(): Promise<number> {
-  const r = await call(`${app.url}/api/v1/prescriptions?limit=100`, { token: a.token });
+  const r = await call<Envelope<Page<unknown>>>(`${app.url}/api/v1/prescriptions?limit=100`, { token: a.token });
   return r.body.data.items.length;
 }
 
@@ -23,10 +23,10 @@ afterAll(async () => {
 });
 
 const post = (body: BodyInit, contentType = 'application/json', path = '/api/v1/prescriptions') =>
-  call(`${app.url}${path}`, { method: 'POST', token: a.token, headers: { 'content-type': contentType }, body });
+  call<Envelope>(`${app.url}${path}`, { method: 'POST', token: a.token, headers: { 'content-type': contentType }, body });
 
 describe('bad input', () => {
-  const cases: Array<[string, () => Promise<{ status: number; body: any }>, number, string]> = [
+  const cases: Array<[string, () => Promise<ApiResponse<Envelope>>, number, string]> = [
     ['malformed JSON', () => post('{"text": "Metformin 500 mg'), 400, 'INVALID_JSON'],
     ['wrong types', () => post(JSON.stringify({ text: 42 })), 400, 'VALIDATION_FAILED'],
     ['missing text', () => post(JSON.stringify({ patient_ref: 'x' })), 400, 'VALIDATION_FAILED'],
@@ -37,12 +37,12 @@ describe('bad input', () => {
     // Only the PNG signature: OCR cannot decode it (INVALID_IMAGE once core/errors.ts has it).
     ['a truncated photo', () => post(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), 'image/png'), 400, 'INVALID_IMAGE'],
     ['an empty photo (no bytes)', () => post(new Uint8Array(0), 'image/png'), 400, 'EMPTY_TEXT'],
-    ['an empty multipart file', () => { const f = new FormData(); f.set('file', new Blob([], { type: 'image/jpeg' }), 'scan.jpg'); return call(`${app.url}/api/v1/prescriptions`, { method: 'POST', token: a.token, body: f }); }, 400, 'EMPTY_TEXT'],
+    ['an empty multipart file', () => { const f = new FormData(); f.set('file', new Blob([], { type: 'image/jpeg' }), 'scan.jpg'); return call<Envelope>(`${app.url}/api/v1/prescriptions`, { method: 'POST', token: a.token, body: f }); }, 400, 'EMPTY_TEXT'],
     ['an unknown content type', () => post('x', 'application/xml'), 415, 'UNSUPPORTED_MEDIA_TYPE'],
     ['a batch of 1,001 items', () => post(JSON.stringify({ items: Array.from({ length: 1001 }, () => ({ text: 'Aspirin 81 mg daily' })) }), 'application/json', '/api/v1/prescriptions/batch'), 400, 'BATCH_TOO_LARGE'],
     ['a batch with an empty item', () => post(JSON.stringify({ items: [{ text: 'Aspirin 81 mg daily' }, { text: '' }] }), 'application/json', '/api/v1/prescriptions/batch'), 400, 'EMPTY_TEXT'],
-    ['an unknown job id', () => call(`${app.url}/api/v1/jobs/01HZZZZZZZZZZZZZZZZZZZZZZZ`, { token: a.token }), 404, 'NOT_FOUND'],
-    ['an unknown prescription id', () => call(`${app.url}/api/v1/prescriptions/nope`, { token: a.token }), 404, 'NOT_FOUND'],
+    ['an unknown job id', () => call<Envelope>(`${app.url}/api/v1/jobs/01HZZZZZZZZZZZZZZZZZZZZZZZ`, { token: a.token }), 404, 'NOT_FOUND'],
+    ['an unknown prescription id', () => call<Envelope>(`${app.url}/api/v1/prescriptions/nope`, { token: a.token }), 404, 'NOT_FOUND'],
   ];
   for (const [name, send, status, code] of cases) {
     it(`${name} → ${status} ${code}, nothing stored`, async () => {
@@ -59,7 +59,7 @@ describe('bad input', () => {
 });
 
 describe('bad tokens → 401', () => {
-  const rx = (token?: string) => call(`${app.url}/api/v1/prescriptions`, { token });
+  const rx = (token?: string) => call<Envelope>(`${app.url}/api/v1/prescriptions`, { token });
 
   it('missing token', async () => {
     const r = await rx();

@@ -5,7 +5,7 @@
  * item index and external id, and nothing of another job or tenant.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiResponse, call, createTenantClient, operatorToken, until, type TenantClient } from './api-client.js';
+import { type Accepted, type ApiResponse, call, createTenantClient, type Envelope, type JobView, operatorToken, type Page, until, type TenantClient } from './api-client.js';
 import { startAppliance, type Appliance } from './appliance.js';
 
 let app: Appliance;
@@ -24,7 +24,7 @@ afterAll(async () => {
 
 async function submit(token: string, n: number, tag: string): Promise<string> {
   const items = Array.from({ length: n }, (_, i) => ({ text: `Amlodipine ${5 + (i % 3)} mg once daily for hypertension (${tag} ${i})`, external_id: `${tag}-${i}` }));
-  const r = await call(`${app.url}/api/v1/prescriptions/batch`, { method: 'POST', token, json: { items } });
+  const r = await call<Accepted>(`${app.url}/api/v1/prescriptions/batch`, { method: 'POST', token, json: { items } });
   expect(r.status).toBe(202);
   return r.body.job_id;
 }
@@ -38,13 +38,13 @@ interface ListedPrescription {
   medications: Array<{ name: string }>;
 }
 
-type ListPage = ApiResponse<{ data: { items: ListedPrescription[]; next_cursor: string | null } }>;
+type ListPage = ApiResponse<Envelope<Page<ListedPrescription>>>;
 
 async function collect(url: (cursor: string | null) => string, token: string): Promise<ListedPrescription[]> {
   const out: ListedPrescription[] = [];
   let cursor: string | null = null;
   do {
-    const page: ListPage = await call(url(cursor), { token });
+    const page: ListPage = await call<Envelope<Page<ListedPrescription>>>(url(cursor), { token });
     expect(page.status).toBe(200);
     expect(page.body.data.items.length).toBeLessThanOrEqual(25);
     out.push(...page.body.data.items);
@@ -59,7 +59,7 @@ describe('batch results', () => {
     const job = await submit(a.token, n, 'first');
     const other = await submit(a.token, 7, 'other');
     for (const id of [job, other]) {
-      await until(async () => (await call(`${app.url}/api/v1/jobs/${id}`, { token: a.token })).body.data.status === 'completed', 60_000, 50);
+      await until(async () => (await call<Envelope<JobView>>(`${app.url}/api/v1/jobs/${id}`, { token: a.token })).body.data.status === 'completed', 60_000, 50);
     }
     const q = (cursor: string | null) => (cursor ? `&cursor=${encodeURIComponent(cursor)}` : '');
     const viaJob = await collect((c) => `${app.url}/api/v1/jobs/${job}/prescriptions?limit=25${q(c)}`, a.token);
@@ -81,10 +81,10 @@ describe('batch results', () => {
 
   it('answers 404 for an unknown job or another tenant\'s, and lists nothing of it by filter', async () => {
     const job = await submit(a.token, 3, 'private');
-    await until(async () => (await call(`${app.url}/api/v1/jobs/${job}`, { token: a.token })).body.data.status === 'completed', 30_000, 50);
+    await until(async () => (await call<Envelope<JobView>>(`${app.url}/api/v1/jobs/${job}`, { token: a.token })).body.data.status === 'completed', 30_000, 50);
     expect((await call(`${app.url}/api/v1/jobs/${job}/prescriptions`, { token: b.token })).status).toBe(404);
-    expect((await call(`${app.url}/api/v1/jobs/job_00000000000000000000000000/prescriptions`, { token: a.token })).body.error.code).toBe('NOT_FOUND');
-    const filtered = await call(`${app.url}/api/v1/prescriptions?job_id=${job}`, { token: b.token });
+    expect((await call<Envelope>(`${app.url}/api/v1/jobs/job_00000000000000000000000000/prescriptions`, { token: a.token })).body.error.code).toBe('NOT_FOUND');
+    const filtered = await call<Envelope<Page<ListedPrescription>>>(`${app.url}/api/v1/prescriptions?job_id=${job}`, { token: b.token });
     expect(filtered.status).toBe(200);
     expect(filtered.body.data.items).toEqual([]);
     const bad = await call(`${app.url}/api/v1/jobs/${job}/prescriptions?cursor=not-a-cursor`, { token: a.token });

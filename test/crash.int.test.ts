@@ -10,7 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initCrypto } from '../core/crypto.js';
 import { loadOrCreateMasterKey, jetstreamCipherKeyHex } from '../core/master-key.js';
 import { credentialsDirOf } from '../core/nats-credentials.js';
-import { call, createTenantClient, operatorToken, until } from './api-client.js';
+import { call, createTenantClient, operatorToken, until, type Accepted, type ApiResponse, type Envelope, type JobView, type Page } from './api-client.js';
+
+/** A stored prescription, as far as these tests read it. */
+interface Prescription { prescription_id: string; job_id: string | null; external_id: string | null; medications: Array<{ name: string }> }
 import { startNatsServer, type NatsServerHandle } from './nats-server.js';
 import { startRole, type RoleProcess } from './role-process.js';
 
@@ -55,13 +58,13 @@ describe('crash safety', () => {
     let gateway = await role('gateway');
     const op = await operatorToken(gateway.url!, PASSWORD);
     const t = await createTenantClient(gateway.url!, op, 'Crash Hospital');
-    const r = await call(`${gateway.url}/api/v1/prescriptions`, { method: 'POST', token: t.token, json: { text: 'Warfarin 5 mg daily, INR check weekly' } });
+    const r = await call<Envelope<Prescription>>(`${gateway.url}/api/v1/prescriptions`, { method: 'POST', token: t.token, json: { text: 'Warfarin 5 mg daily, INR check weekly' } });
     expect(r.status).toBe(201);
     await gateway.kill9();
     gateway = await role('gateway');
-    const back = await call(`${gateway.url}/api/v1/prescriptions/${r.body.data.prescription_id}`, { token: t.token });
+    const back = await call<Envelope<Prescription>>(`${gateway.url}/api/v1/prescriptions/${r.body.data.prescription_id}`, { token: t.token });
     expect(back.status).toBe(200);
-    expect(back.body.data.medications[0].name).toBe('warfarin');
+    expect(back.body.data.medications[0]?.name).toBe('warfarin');
     await gateway.stop();
     await engine.stop();
   }, 60_000);
@@ -76,13 +79,13 @@ describe('crash safety', () => {
     const jobs: Array<{ id: string; url: string }> = [];
     for (let b = 0; b < 2; b++) {
       const items = Array.from({ length: 1000 }, (_, i) => ({ text: `Amlodipine ${(i % 4) + 2.5} mg once daily for hypertension #${b}-${i}`, external_id: `item-${b}-${i}` }));
-      const sub = await call(`${gateway.url}/api/v1/prescriptions/batch`, { method: 'POST', token: t.token, json: { items } });
+      const sub = await call<Accepted>(`${gateway.url}/api/v1/prescriptions/batch`, { method: 'POST', token: t.token, json: { items } });
       expect(sub.status).toBe(202);
       jobs.push({ id: sub.body.job_id, url: `${gateway.url}${sub.body.status_url}` });
     }
     const progress = async () => {
       let completed = 0;
-      for (const j of jobs) completed += (await call(j.url, { token: t.token })).body.data.completed;
+      for (const j of jobs) completed += (await call<Envelope<JobView>>(j.url, { token: t.token })).body.data.completed;
       return completed;
     };
     await until(async () => {
@@ -94,17 +97,17 @@ describe('crash safety', () => {
     worker = await role('worker');
     for (const j of jobs) {
       const done = await until(async () => {
-        const v = await call(j.url, { token: t.token });
+        const v = await call<Envelope<JobView>>(j.url, { token: t.token });
         return v.body.data.status === 'completed' ? v.body.data : undefined;
       }, 120_000, 100);
       expect(done.completed).toBe(1000);
       expect(done.failed).toBe(0);
     }
-    const seen = new Set<string>();
+    const seen = new Set<string | null>();
     let total = 0;
     let cursor: string | null = null;
     do {
-      const page: any = await call(`${gateway.url}/api/v1/prescriptions?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: t.token });
+      const page: ApiResponse<Envelope<Page<Prescription>>> = await call<Envelope<Page<Prescription>>>(`${gateway.url}/api/v1/prescriptions?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: t.token });
       for (const it of page.body.data.items) {
         total++;
         seen.add(it.external_id);

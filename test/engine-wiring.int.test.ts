@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTenantClient, operatorToken, until, type TenantClient } from './api-client.js';
+import { call, createTenantClient, operatorToken, until, type Envelope, type Page, type TenantClient } from './api-client.js';
 import { startAppliance, type Appliance } from './appliance.js';
 import { renderPrescriptionPng } from './render-prescription.js';
 
@@ -27,12 +27,17 @@ let client: TenantClient;
 // A JSON string without maxLength never closes on the random model: generation runs to max_tokens.
 const ENDLESS = { messages: [{ role: 'user', content: 'go' }], json_schema: { type: 'object', properties: { s: { type: 'string' } }, required: ['s'] }, max_tokens: 8192 };
 
+/** An engine of GET /api/v1/admin/engines; a model's and the capabilities' fields are read by name. */
+interface EngineView { device: string; queue_depth: number; models: Array<Record<string, unknown>>; capabilities: Record<string, unknown> }
+/** One server-sent event of a streamed generation. */
+interface SseEvent { event: string; data: { text?: string } }
+
 async function engines() {
-  const r = await call(`${app.url}/api/v1/admin/engines`, { token: op });
+  const r = await call<Envelope<Page<EngineView>>>(`${app.url}/api/v1/admin/engines`, { token: op });
   expect(r.status).toBe(200);
-  return r.body.data.items as Array<{ device: string; queue_depth: number; models: Array<Record<string, any>>; capabilities: Record<string, any> }>;
+  return r.body.data.items;
 }
-const modelInfo = async (id: string) => (await engines())[0]?.models.find((m) => m.id === id);
+const modelInfo = async (id: string) => (await engines())[0]?.models.find((m) => m['id'] === id);
 
 /** Opens an SSE generation; resolves once the response headers are in. */
 async function openStream(body: unknown, signal: AbortSignal) {
@@ -44,7 +49,7 @@ async function openStream(body: unknown, signal: AbortSignal) {
   });
 }
 
-async function readEvents(res: Response): Promise<Array<{ event: string; data: any }>> {
+async function readEvents(res: Response): Promise<SseEvent[]> {
   const text = await res.text();
   return text
     .split('\n\n')
@@ -52,7 +57,7 @@ async function readEvents(res: Response): Promise<Array<{ event: string; data: a
     .map((b) => {
       const event = /^event: (.*)$/m.exec(b)?.[1] ?? '';
       const data = b.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-      return { event, data: JSON.parse(data) };
+      return { event, data: JSON.parse(data) as SseEvent['data'] };
     });
 }
 
@@ -97,25 +102,25 @@ describe.skipIf(!present)('engines and models', () => {
   });
 
   it('loads and unloads the stories model; the list follows', async () => {
-    const load = await call(`${app.url}/api/v1/admin/models/stories/load`, { method: 'POST', token: op });
+    const load = await call<Envelope<{ engines: unknown[] }>>(`${app.url}/api/v1/admin/models/stories/load`, { method: 'POST', token: op });
     expect(load.status).toBe(200);
     expect(load.body.data.engines).toEqual([expect.objectContaining({ ok: true, model: expect.objectContaining({ id: 'stories', provider: 'llama' }) })]);
     expect(await modelInfo('stories')).toMatchObject({ kind: 'text-model', concurrency: 1, queue_size: 1 });
-    const unload = await call(`${app.url}/api/v1/admin/models/stories/unload`, { method: 'POST', token: op });
+    const unload = await call<Envelope<{ engines: unknown[] }>>(`${app.url}/api/v1/admin/models/stories/unload`, { method: 'POST', token: op });
     expect(unload.status).toBe(200);
     expect(unload.body.data.engines[0]).toMatchObject({ ok: true, unloaded: true });
     expect(await modelInfo('stories')).toBeUndefined();
   });
 
   it('refuses a file whose checksum does not match, and an unknown id', async () => {
-    const bad = await call(`${app.url}/api/v1/admin/models/tampered/load`, { method: 'POST', token: op });
+    const bad = await call<Envelope>(`${app.url}/api/v1/admin/models/tampered/load`, { method: 'POST', token: op });
     expect(bad.status).toBe(422);
     expect(bad.body.error.code).toBe('MODEL_CHECKSUM_MISMATCH');
     // The admin learns which file (relative to the models folder), never where the folder is.
     expect(bad.body.error.details).toMatchObject({ id: 'tampered', file: 'tampered.gguf', path: '[path]' });
     expect(JSON.stringify(bad.body)).not.toContain(modelsDir);
     expect(await modelInfo('tampered')).toBeUndefined();
-    const unknown = await call(`${app.url}/api/v1/admin/models/nope/load`, { method: 'POST', token: op });
+    const unknown = await call<Envelope>(`${app.url}/api/v1/admin/models/nope/load`, { method: 'POST', token: op });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('MODEL_NOT_FOUND');
   });
@@ -123,7 +128,7 @@ describe.skipIf(!present)('engines and models', () => {
 
 describe.skipIf(!present)('generation', () => {
   it('answers 404 MODEL_NOT_FOUND while no model is loaded', async () => {
-    const r = await call(`${app.url}/api/v1/generate`, { method: 'POST', token: client.token, json: { messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 } });
+    const r = await call<Envelope>(`${app.url}/api/v1/generate`, { method: 'POST', token: client.token, json: { messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 } });
     expect(r.status).toBe(404);
     expect(r.body.error.code).toBe('MODEL_NOT_FOUND');
   });
@@ -131,7 +136,7 @@ describe.skipIf(!present)('generation', () => {
   it('returns JSON, and streams tokens then done over SSE', async () => {
     expect((await call(`${app.url}/api/v1/admin/models/stories/load`, { method: 'POST', token: op })).status).toBe(200);
     const body = { model: 'stories', messages: [{ role: 'user', content: 'Once upon a time' }], max_tokens: 24 };
-    const json = await call(`${app.url}/api/v1/generate`, { method: 'POST', token: client.token, json: body });
+    const json = await call<Envelope<{ text: string }>>(`${app.url}/api/v1/generate`, { method: 'POST', token: client.token, json: body });
     expect(json.status).toBe(200);
     expect(json.body.data).toMatchObject({ model_id: 'stories', usage: { completion_tokens: expect.any(Number) } });
     expect(json.body.data.text.length).toBeGreaterThan(0);
@@ -160,7 +165,7 @@ describe.skipIf(!present)('generation', () => {
     // The second waits in the queue (size 1) — its response is only committed at its first token.
     const queued = openStream({ ...ENDLESS, model: 'random' }, second.signal).catch(() => null);
     await until(async () => (await modelInfo('random'))?.['queued'] === 1);
-    const refused = await call(`${app.url}/api/v1/generate`, { method: 'POST', token: client.token, json: { ...ENDLESS, model: 'random' } });
+    const refused = await call<Envelope>(`${app.url}/api/v1/generate`, { method: 'POST', token: client.token, json: { ...ENDLESS, model: 'random' } });
     expect(refused.status).toBe(503);
     expect(refused.body.error.code).toBe('OVERLOADED');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -182,12 +187,12 @@ describe.skipIf(!present)('OCR on the prescription endpoint', () => {
     const png = await renderPrescriptionPng(['Rx: Metformin 500 mg tablet', 'Take 1 tablet by mouth twice daily for 30 days', 'Dr. Jane Smith, MD']);
     const form = new FormData();
     form.set('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'rx.png');
-    const r = await call(`${app.url}/api/v1/prescriptions`, { method: 'POST', token: client.token, body: form });
+    const r = await call<Envelope<{ medications: Array<{ name: string | null }>; text: string; warnings: Array<{ code: string }> }>>(`${app.url}/api/v1/prescriptions`, { method: 'POST', token: client.token, body: form });
     expect(r.status, JSON.stringify(r.body.error)).toBe(201);
-    const names = r.body.data.medications.map((m: { name: string | null }) => m.name?.toLowerCase());
+    const names = r.body.data.medications.map((m) => m.name?.toLowerCase());
     expect(names).toContain('metformin');
     expect(r.body.data.text.toLowerCase()).toContain('metformin');
     // A clean scan reads with high confidence: no low-confidence warning (0–100 page scores are scaled to 0–1).
-    expect(r.body.data.warnings.map((w: { code: string }) => w.code)).not.toContain('OCR_LOW_CONFIDENCE');
+    expect(r.body.data.warnings.map((w) => w.code)).not.toContain('OCR_LOW_CONFIDENCE');
   }, 120_000);
 });

@@ -56,11 +56,11 @@ describe('fuzz (short run)', () => {
     expect((await call(`${app.url}/healthz`)).status).toBe(200);
     const rx = await call(`${app.url}/api/v1/prescriptions`, { method: 'POST', token: ctx.clientToken, json: { text: 'Metformin 500 mg BID for T2DM' } });
     expect(rx.status).toBe(201);
-    const first = await new Promise<any>((resolve, reject) => {
+    const first = await new Promise<{ type: string }>((resolve, reject) => {
       const ws = new WebSocket(`${app.url.replace('http', 'ws')}/api/v1/ws`, ['wardclerk.v1', ctx.clientToken]);
       ws.on('error', reject);
       ws.once('message', (m) => {
-        resolve(JSON.parse(String(m)));
+        resolve(JSON.parse(String(m)) as { type: string });
         ws.close();
       });
     });

@@ -6,7 +6,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppliance, type Appliance } from './appliance.js';
-import { call, createTenantClient, operatorToken, until, type TenantClient } from './api-client.js';
+import { call, createTenantClient, operatorToken, until, type Accepted, type Envelope, type JobView, type Page, type TenantClient } from './api-client.js';
 
 let app: Appliance;
 let a: TenantClient;
@@ -30,12 +30,12 @@ beforeAll(async () => {
   a = await createTenantClient(app.url, op, 'Tenant A');
   b = await createTenantClient(app.url, op, 'Tenant B');
   const note = `Atorvastatin 20 mg tablet nightly for hyperlipidemia. ${MARKER}. Dr. Ada Lovelace`;
-  const r = await call(`${app.url}/api/v1/prescriptions`, { method: 'POST', token: a.token, json: { text: note, patient_ref: `P-${MARKER}` } });
+  const r = await call<Envelope<{ prescription_id: string }>>(`${app.url}/api/v1/prescriptions`, { method: 'POST', token: a.token, json: { text: note, patient_ref: `P-${MARKER}` } });
   rxId = r.body.data.prescription_id;
-  const j = await call(`${app.url}/api/v1/prescriptions/batch`, { method: 'POST', token: a.token, json: { items: [{ text: `${note} batch`, patient_ref: `P-${MARKER}` }] } });
+  const j = await call<Accepted>(`${app.url}/api/v1/prescriptions/batch`, { method: 'POST', token: a.token, json: { items: [{ text: `${note} batch`, patient_ref: `P-${MARKER}` }] } });
   jobId = j.body.job_id;
-  await until(async () => (await call(`${app.url}/api/v1/jobs/${jobId}`, { token: a.token })).body.data?.status === 'completed');
-  const h = await call(`${app.url}/api/v1/webhooks`, { method: 'POST', token: a.token, json: { url: 'http://127.0.0.1:9/hook', events: ['job.completed'], secret: 'a-very-long-shared-secret' } });
+  await until(async () => (await call<Envelope<JobView | undefined>>(`${app.url}/api/v1/jobs/${jobId}`, { token: a.token })).body.data?.status === 'completed');
+  const h = await call<Envelope<{ id: string }>>(`${app.url}/api/v1/webhooks`, { method: 'POST', token: a.token, json: { url: 'http://127.0.0.1:9/hook', events: ['job.completed'], secret: 'a-very-long-shared-secret' } });
   hookId = h.body.data.id;
 });
 afterAll(async () => {
@@ -50,8 +50,8 @@ describe('tenant isolation', () => {
       ['DELETE', `/api/v1/webhooks/${hookId}`, '/api/v1/webhooks/does-not-exist'],
     ];
     for (const [method, path, missing] of probes) {
-      const theirs = await call(`${app.url}${path}`, { method, token: b.token });
-      const none = await call(`${app.url}${missing}`, { method, token: b.token });
+      const theirs = await call<Envelope>(`${app.url}${path}`, { method, token: b.token });
+      const none = await call<Envelope>(`${app.url}${missing}`, { method, token: b.token });
       expect(theirs.status, path).toBe(404);
       expect(theirs.body.error).toEqual(none.body.error);
       const own = await call(`${app.url}${path}`, { method: method === 'DELETE' ? 'GET' : method, token: a.token });
@@ -60,9 +60,9 @@ describe('tenant isolation', () => {
   });
 
   it('lists never show another tenant’s records', async () => {
-    const list = await call(`${app.url}/api/v1/prescriptions?limit=100`, { token: b.token });
+    const list = await call<Envelope<Page<unknown>>>(`${app.url}/api/v1/prescriptions?limit=100`, { token: b.token });
     expect(list.body.data.items).toHaveLength(0);
-    const hooks = await call(`${app.url}/api/v1/webhooks`, { token: b.token });
+    const hooks = await call<Envelope<unknown[]>>(`${app.url}/api/v1/webhooks`, { token: b.token });
     expect(hooks.body.data).toHaveLength(0);
     const legacy = await call(`${app.url}/get-data?tenant_id=${a.tenantId}`, { token: b.token });
     expect(legacy.status).toBe(403);

@@ -15,7 +15,7 @@ import { connectBus, type Bus } from '../core/bus.js';
 import { contracts } from '../core/contracts.js';
 import { createLogger } from '../core/logger.js';
 import { credentialsDirOf, inboxPrefixOf, readNatsCredentials, type NatsRole } from '../core/nats-credentials.js';
-import { call, createTenantClient, operatorToken, until } from './api-client.js';
+import { call, createTenantClient, operatorToken, until, type Accepted, type Envelope, type JobView } from './api-client.js';
 import { startAppliance, type Appliance } from './appliance.js';
 
 let app: Appliance;
@@ -153,10 +153,10 @@ describe('NATS credentials and permissions', () => {
     const op = await operatorToken(app.url, app.adminPassword);
     const t = await createTenantClient(app.url, op, 'Bus Hospital');
     const items = [{ text: 'Amlodipine 5 mg daily' }, { text: 'Metformin 500 mg twice daily' }];
-    const r = await call(`${app.url}/api/v1/prescriptions/batch`, { method: 'POST', token: t.token, json: { items } });
+    const r = await call<Accepted>(`${app.url}/api/v1/prescriptions/batch`, { method: 'POST', token: t.token, json: { items } });
     expect(r.status).toBe(202);
     const job = await until(async () => {
-      const j = await call(`${app.url}${r.body.status_url}`, { token: t.token });
+      const j = await call<Envelope<JobView | undefined>>(`${app.url}${r.body.status_url}`, { token: t.token });
       return j.body.data?.status === 'completed' ? j.body.data : undefined;
     });
     expect(job.completed).toBe(2);

@@ -9,7 +9,10 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhookSignature } from '../worker/webhook-signature.js';
 import { startAppliance, type Appliance } from './appliance.js';
-import { call, createTenantClient, operatorToken, until, type TenantClient } from './api-client.js';
+import { call, createTenantClient, operatorToken, until, type Envelope, type TenantClient } from './api-client.js';
+
+/** A server frame of /api/v1/ws, as far as these tests read it. */
+interface Frame { type: string; event?: { type: string; data: Record<string, unknown> } }
 
 let app: Appliance;
 let a: TenantClient;
@@ -52,10 +55,10 @@ afterAll(async () => {
 
 describe('webhooks', () => {
   it('retries a failing receiver and delivers once, signed, with a stable delivery id', async () => {
-    const h = await call(`${app.url}/api/v1/webhooks`, { method: 'POST', token: a.token, json: { url: receiverUrl, events: ['prescription.extracted'], secret: SECRET } });
+    const h = await call<Envelope<{ secret?: string }>>(`${app.url}/api/v1/webhooks`, { method: 'POST', token: a.token, json: { url: receiverUrl, events: ['prescription.extracted'], secret: SECRET } });
     expect(h.status).toBe(201);
     expect(h.body.data.secret).toBeUndefined();
-    const r = await call(`${app.url}/api/v1/prescriptions`, { method: 'POST', token: a.token, json: { text: 'Ibuprofen 400 mg every 6 hours as needed for pain' } });
+    const r = await call<Envelope<{ prescription_id: string }>>(`${app.url}/api/v1/prescriptions`, { method: 'POST', token: a.token, json: { text: 'Ibuprofen 400 mg every 6 hours as needed for pain' } });
     expect(r.status).toBe(201);
     await until(async () => attempts.some((x) => x.answered === 200), 30_000);
     const ids = new Set(attempts.map((x) => x.delivery));
@@ -65,16 +68,16 @@ describe('webhooks', () => {
     expect(ok.event).toBe('prescription.extracted');
     expect(verifyWebhookSignature(SECRET, ok.signature, ok.body, 300)).toBe(true);
     expect(verifyWebhookSignature('wrong-secret-0000000', ok.signature, ok.body, 300)).toBe(false);
-    const event = JSON.parse(ok.body);
+    const event = JSON.parse(ok.body) as { data: { prescription_id: string } };
     expect(event.data.prescription_id).toBe(r.body.data.prescription_id);
     expect(ok.body).not.toContain('Ibuprofen');
   });
 });
 
-function nextFrame(ws: WebSocket, pred: (f: any) => boolean): Promise<any> {
+function nextFrame(ws: WebSocket, pred: (f: Frame) => boolean): Promise<Frame> {
   return new Promise((resolve, reject) => {
     const onMsg = (raw: WebSocket.RawData) => {
-      const f = JSON.parse(String(raw));
+      const f = JSON.parse(String(raw)) as Frame;
       if (pred(f)) {
         ws.off('message', onMsg);
         resolve(f);
@@ -89,10 +92,10 @@ describe('websocket', () => {
   it('streams events to a socket authenticated by the protocol header', async () => {
     const ws = new WebSocket(`${app.url.replace('http', 'ws')}/api/v1/ws`, ['wardclerk.v1', a.token]);
     await nextFrame(ws, (f) => f.type === 'ready');
-    const got = nextFrame(ws, (f) => f.type === 'event' && f.event.type === 'prescription.extracted');
-    const r = await call(`${app.url}/api/v1/prescriptions`, { method: 'POST', token: a.token, json: { text: 'Omeprazole 20 mg once daily before breakfast' } });
+    const got = nextFrame(ws, (f) => f.type === 'event' && f.event?.type === 'prescription.extracted');
+    const r = await call<Envelope<{ prescription_id: string }>>(`${app.url}/api/v1/prescriptions`, { method: 'POST', token: a.token, json: { text: 'Omeprazole 20 mg once daily before breakfast' } });
     const frame = await got;
-    expect(frame.event.data.prescription_id).toBe(r.body.data.prescription_id);
+    expect(frame.event?.data['prescription_id']).toBe(r.body.data.prescription_id);
     ws.close();
   });
 

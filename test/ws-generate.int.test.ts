@@ -11,7 +11,15 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTenantClient, operatorToken, until, type TenantClient } from './api-client.js';
+import { call, createTenantClient, operatorToken, until, type Envelope, type Page, type TenantClient } from './api-client.js';
+
+/** A loaded model's counters on GET /api/v1/admin/engines. */
+interface ModelInfo { id: string; active: number; queued: number; cancelled: number; completed: number; failed: number }
+/**
+ * A server frame as these tests read it: `text` on token and done frames, `error` on error frames
+ * (each test checks `type` before it reads them).
+ */
+interface GenFrame { type: string; id: string | null; text: string; error: { code: string } }
 import { startAppliance, type Appliance } from './appliance.js';
 
 const shared = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../shared/models');
@@ -28,26 +36,26 @@ let modelsDir: string;
 let op: string;
 let client: TenantClient;
 
-async function modelInfo(id: string): Promise<Record<string, any> | undefined> {
-  const r = await call(`${app.url}/api/v1/admin/engines`, { token: op });
+async function modelInfo(id: string): Promise<ModelInfo | undefined> {
+  const r = await call<Envelope<Page<{ models: ModelInfo[] }>>>(`${app.url}/api/v1/admin/engines`, { token: op });
   expect(r.status).toBe(200);
-  return r.body.data.items[0]?.models.find((m: { id: string }) => m.id === id);
+  return r.body.data.items[0]?.models.find((m) => m.id === id);
 }
 
 /** A socket that records every frame it receives, with a way to wait for one. */
 class Socket {
-  readonly frames: any[] = [];
+  readonly frames: GenFrame[] = [];
   readonly ws: WebSocket;
   readonly closed: Promise<number>;
   constructor(token: string) {
     this.ws = new WebSocket(`${app.url.replace('http', 'ws')}/api/v1/ws`, ['wardclerk.v1', token]);
-    this.ws.on('message', (raw) => this.frames.push(JSON.parse(String(raw))));
+    this.ws.on('message', (raw) => this.frames.push(JSON.parse(String(raw)) as GenFrame));
     this.closed = new Promise((r) => this.ws.once('close', (code) => r(code)));
   }
   send(frame: unknown) {
     this.ws.send(JSON.stringify(frame));
   }
-  wait(pred: (f: any) => boolean, timeoutMs = 20_000): Promise<any> {
+  wait(pred: (f: GenFrame) => boolean, timeoutMs = 20_000): Promise<GenFrame> {
     return until(async () => this.frames.find(pred), timeoutMs, 10);
   }
   /** Frames of one generation id. */
@@ -157,8 +165,8 @@ describe.skipIf(!present)('generation over the websocket', () => {
       const ws = viaFrame
         ? new WebSocket(`${app.url.replace('http', 'ws')}/api/v1/ws`)
         : new WebSocket(`${app.url.replace('http', 'ws')}/api/v1/ws`, ['wardclerk.v1', op]);
-      const frames: any[] = [];
-      ws.on('message', (raw) => frames.push(JSON.parse(String(raw))));
+      const frames: GenFrame[] = [];
+      ws.on('message', (raw) => frames.push(JSON.parse(String(raw)) as GenFrame));
       const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
       await new Promise((r) => ws.once('open', r));
       if (viaFrame) ws.send(JSON.stringify({ type: 'auth', token: op }));

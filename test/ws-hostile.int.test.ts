@@ -60,14 +60,14 @@ function alive(pid: number): boolean {
 }
 
 /** A well-behaved client: connects with its token and resolves with the first frame (expected `ready`). */
-function readyFrame(token: string): Promise<any> {
+function readyFrame(token: string): Promise<{ type: string }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`${gateway.url!.replace('http', 'ws')}/api/v1/ws`, ['wardclerk.v1', token]);
     const t = setTimeout(() => reject(new Error('no frame')), 5000);
     ws.on('error', reject);
     ws.once('message', (raw) => {
       clearTimeout(t);
-      resolve(JSON.parse(String(raw)));
+      resolve(JSON.parse(String(raw)) as { type: string });
       ws.close();
     });
   });
@@ -135,14 +135,22 @@ describe("the README's WebSocket example", () => {
   });
 });
 
+/** A frame of the `x-websocket-frames` catalogue: its type and JSON Schema. */
+interface FrameDoc { type: string; schema: { properties: { type: { const: string } } } }
+/** The parts of the OpenAPI document this test reads. */
+interface OpenApiDoc {
+  paths: Record<string, { get?: { description?: string; 'x-websocket-frames'?: { client: FrameDoc[]; server: FrameDoc[] } } } | undefined>;
+}
+
 describe('the OpenAPI document', () => {
   it('lists /api/v1/ws with every frame, and /healthz, /readyz, /metrics', async () => {
-    const doc = (await call(`${gateway.url}/api/v1/openapi.json`)).body;
+    const doc = (await call<OpenApiDoc>(`${gateway.url}/api/v1/openapi.json`)).body;
     for (const p of ['/api/v1/ws', '/healthz', '/readyz', '/metrics']) expect(doc.paths[p]?.get, p).toBeDefined();
-    const ws = doc.paths['/api/v1/ws'].get;
+    const ws = doc.paths['/api/v1/ws']?.get;
+    if (!ws?.['x-websocket-frames']) throw new Error('no x-websocket-frames on GET /api/v1/ws');
     const frames = ws['x-websocket-frames'];
-    expect(frames.client.map((f: { type: string }) => f.type).sort()).toEqual(['auth', 'cancel', 'generate', 'ping']);
-    expect(frames.server.map((f: { type: string }) => f.type).sort()).toEqual(['done', 'error', 'event', 'pong', 'ready', 'token']);
+    expect(frames.client.map((f) => f.type).sort()).toEqual(['auth', 'cancel', 'generate', 'ping']);
+    expect(frames.server.map((f) => f.type).sort()).toEqual(['done', 'error', 'event', 'pong', 'ready', 'token']);
     for (const f of [...frames.client, ...frames.server]) expect(f.schema.properties.type.const).toBe(f.type);
     for (const t of ['auth', 'ping', 'generate', 'cancel', 'ready', 'pong', 'event', 'token', 'done', 'error']) expect(ws.description).toContain(`\`${t}\``);
   });

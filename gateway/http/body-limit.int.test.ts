@@ -8,7 +8,7 @@ import { request, type IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppliance, type Appliance } from '../../test/appliance.js';
 import { rssBytes, startProcessAppliance } from '../../test/appliance-processes.js';
-import { call, createTenantClient, operatorToken, type TenantClient } from '../../test/api-client.js';
+import { call, createTenantClient, operatorToken, type Envelope, type TenantClient } from '../../test/api-client.js';
 import { bodyLimitFor } from './body-limits.js';
 
 let app: Appliance;
@@ -193,7 +193,7 @@ describe('body limits on every route', () => {
   });
 
   it('a malformed multipart body → 400 INVALID_MULTIPART, not 500', async () => {
-    const r = await call(`${app.url}/api/v1/prescriptions`, {
+    const r = await call<Envelope>(`${app.url}/api/v1/prescriptions`, {
       method: 'POST',
       token: client.token,
       headers: { 'content-type': 'multipart/form-data; boundary=XyZ' },
@@ -201,7 +201,7 @@ describe('body limits on every route', () => {
     });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('INVALID_MULTIPART');
-    const noBoundary = await call(`${app.url}/api/v1/prescriptions`, { method: 'POST', token: client.token, headers: { 'content-type': 'multipart/form-data' }, body: 'garbage' });
+    const noBoundary = await call<Envelope>(`${app.url}/api/v1/prescriptions`, { method: 'POST', token: client.token, headers: { 'content-type': 'multipart/form-data' }, body: 'garbage' });
     expect(noBoundary.status).toBe(400);
     expect(noBoundary.body.error.code).toBe('INVALID_MULTIPART');
   });

@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppliance, type Appliance } from '../../test/appliance.js';
-import { call, createTenantClient, operatorToken, type TenantClient } from '../../test/api-client.js';
+import { call, createTenantClient, operatorToken, type Envelope, type TenantClient } from '../../test/api-client.js';
 import { WardClerkError } from '../../core/errors.js';
 import { guardMetrics } from '../health/metrics-guard.js';
 
@@ -55,7 +55,7 @@ describe('CORS', () => {
     fetch(`${app.url}/api/v1/prescriptions`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
 
   it('is closed by default: no allow header, preflight refused', async () => {
-    const r = await call(`${app.url}/api/v1/prescriptions`, { token: a.token, headers: { origin: APP_A } });
+    const r = await call<Envelope>(`${app.url}/api/v1/prescriptions`, { token: a.token, headers: { origin: APP_A } });
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe('ORIGIN_NOT_ALLOWED');
     expect(r.headers.get('access-control-allow-origin')).toBeNull();
@@ -67,7 +67,7 @@ describe('CORS', () => {
   it('the operator sets a tenant’s origins; only that tenant’s tokens work from there', async () => {
     const bad = await call(`${app.url}/api/v1/admin/tenants/${a.tenantId}`, { method: 'PATCH', token: opToken, json: { cors_origins: ['https://x.example/path'] } });
     expect(bad.status).toBe(400);
-    const set = await call(`${app.url}/api/v1/admin/tenants/${a.tenantId}`, { method: 'PATCH', token: opToken, json: { cors_origins: [`${APP_A}/`] } });
+    const set = await call<Envelope<{ cors_origins: string[] }>>(`${app.url}/api/v1/admin/tenants/${a.tenantId}`, { method: 'PATCH', token: opToken, json: { cors_origins: [`${APP_A}/`] } });
     expect(set.status).toBe(200);
     expect(set.body.data.cors_origins).toEqual([APP_A]);
     const setB = await call(`${app.url}/api/v1/admin/tenants/${b.tenantId}`, { method: 'PATCH', token: opToken, json: { cors_origins: [APP_B] } });
@@ -88,7 +88,7 @@ describe('CORS', () => {
     expect(ok.headers.get('access-control-expose-headers')).toMatch(/X-Request-Id/);
 
     // B's origin passes a preflight (B lists it) but A's token may not be used from it.
-    const cross = await call(`${app.url}/api/v1/prescriptions`, { token: a.token, headers: { origin: APP_B } });
+    const cross = await call<Envelope>(`${app.url}/api/v1/prescriptions`, { token: a.token, headers: { origin: APP_B } });
     expect(cross.status).toBe(403);
     expect(cross.body.error.code).toBe('ORIGIN_NOT_ALLOWED');
     expect(cross.headers.get('access-control-allow-origin')).toBeNull();
@@ -102,7 +102,7 @@ describe('CORS', () => {
 describe('/metrics', () => {
   it('answers a loopback peer, but not a request a proxy forwarded', async () => {
     expect((await fetch(`${app.url}/metrics`)).status).toBe(200);
-    const forwarded = await call(`${app.url}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+    const forwarded = await call<Envelope>(`${app.url}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
     expect(forwarded.status).toBe(403);
     expect(forwarded.body.error.code).toBe('FORBIDDEN');
   });

@@ -7,7 +7,7 @@
  */
 import autocannon from 'autocannon';
 import { credentialsDirOf } from '../../core/nats-credentials.js';
-import { type ApiResponse, call, createTenantClient, operatorToken } from '../../test/api-client.js';
+import { type Accepted, type ApiResponse, call, createTenantClient, type Envelope, type JobView, operatorToken } from '../../test/api-client.js';
 import { startProcessAppliance } from '../../test/appliance-processes.js';
 import { cpuDelta, cpuSnapshot } from './process-cpu.js';
 
@@ -45,9 +45,9 @@ export async function benchBatch(options: { syncSeconds?: number } = {}): Promis
     const gw = app.url;
     const t = await createTenantClient(gw, await operatorToken(gw, app.adminPassword), 'Bench Hospital');
     // Warm up both paths (JIT, keys, connections) with a small batch.
-    const warm = await call(`${gw}/api/v1/prescriptions/batch`, { method: 'POST', token: t.token, json: { items: Array.from({ length: 50 }, (_, i) => ({ text: itemText(99, i) })) } });
+    const warm = await call<Accepted>(`${gw}/api/v1/prescriptions/batch`, { method: 'POST', token: t.token, json: { items: Array.from({ length: 50 }, (_, i) => ({ text: itemText(99, i) })) } });
     for (;;) {
-      const v = await call(`${gw}${warm.body.status_url}`, { token: t.token });
+      const v = await call<Envelope<JobView>>(`${gw}${warm.body.status_url}`, { token: t.token });
       if (v.body.data.status === 'completed' || v.body.data.status === 'failed') break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -59,7 +59,7 @@ export async function benchBatch(options: { syncSeconds?: number } = {}): Promis
     const jobs: string[] = [];
     for (let j = 0; j < JOBS; j++) {
       const items = Array.from({ length: ITEMS }, (_, i) => ({ text: itemText(j, i), external_id: `bench-${j}-${i}` }));
-      const r = await call(`${gw}/api/v1/prescriptions/batch`, { method: 'POST', token: t.token, json: { items } });
+      const r = await call<Accepted>(`${gw}/api/v1/prescriptions/batch`, { method: 'POST', token: t.token, json: { items } });
       if (r.status !== 202) throw new Error(`batch submit failed: ${r.status}`);
       jobs.push(r.body.job_id);
     }
@@ -68,7 +68,7 @@ export async function benchBatch(options: { syncSeconds?: number } = {}): Promis
     // Jobs finish roughly in submit order: poll the first unfinished one only (light on the gateway).
     while (finished.size < jobs.length) {
       const id = jobs.find((j) => !finished.has(j))!;
-      const v = await call(`${gw}/api/v1/jobs/${id}`, { token: t.token });
+      const v = await call<Envelope<JobView>>(`${gw}/api/v1/jobs/${id}`, { token: t.token });
       if (v.body.data.status === 'completed' || v.body.data.status === 'failed') finished.set(id, { completed: v.body.data.completed, failed: v.body.data.failed });
       else await new Promise((r) => setTimeout(r, 100));
     }

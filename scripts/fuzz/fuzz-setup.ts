@@ -3,7 +3,7 @@
  * OpenAPI document, plus the routes it does not list), valid and forged tokens, and real ids
  * (a victim tenant, a prescription, a job, a webhook) so that hostile input reaches deep handlers.
  */
-import { call, createTenantClient, operatorToken } from '../../test/api-client.js';
+import { call, createTenantClient, operatorToken, type Accepted, type Envelope } from '../../test/api-client.js';
 import type { FuzzContext, FuzzRoute } from './hostile-requests.js';
 
 /** Routes that exist but are not operations of the OpenAPI document. */
@@ -58,20 +58,23 @@ export function forgeTokens(valid: string): string[] {
   ];
 }
 
+/** `[id]` when the setup call returned one, else `[]` (a refused setup call leaves that family unprobed). */
+const present = (id: string | undefined): string[] => (id ? [id] : []);
+
 /** Logs in, creates the fuzz tenant (every scope) and a victim tenant, and a few real resources. */
 export async function prepareContext(base: string, adminPassword: string, existingOperatorToken?: string): Promise<FuzzContext> {
   // A fuzzed login route throttles this address: a second run on the same appliance reuses a token.
   const op = existingOperatorToken ?? (await operatorToken(base, adminPassword));
   const t = await createTenantClient(base, op, 'Fuzz Hospital');
   const victim = await createTenantClient(base, op, 'Fuzz Victim Hospital');
-  const rx = await call(`${base}/api/v1/prescriptions`, { method: 'POST', token: t.token, json: { text: 'Metformin 500 mg BID for T2DM. Dr. A Smith', patient_ref: 'MRN-FUZZ-1' } });
-  const job = await call(`${base}/api/v1/prescriptions/batch`, { method: 'POST', token: t.token, json: { items: [{ text: 'Amoxicillin 500 mg TID x 7 days', external_id: 'f1' }] } });
-  const hook = await call(`${base}/api/v1/webhooks`, { method: 'POST', token: t.token, json: { url: 'https://receiver.example.invalid/hook', events: ['job.completed'], secret: 'a-long-shared-secret-for-fuzz' } });
+  const rx = await call<Partial<Envelope<{ prescription_id: string }>>>(`${base}/api/v1/prescriptions`, { method: 'POST', token: t.token, json: { text: 'Metformin 500 mg BID for T2DM. Dr. A Smith', patient_ref: 'MRN-FUZZ-1' } });
+  const job = await call<Partial<Accepted>>(`${base}/api/v1/prescriptions/batch`, { method: 'POST', token: t.token, json: { items: [{ text: 'Amoxicillin 500 mg TID x 7 days', external_id: 'f1' }] } });
+  const hook = await call<Partial<Envelope<{ id: string }>>>(`${base}/api/v1/webhooks`, { method: 'POST', token: t.token, json: { url: 'https://receiver.example.invalid/hook', events: ['job.completed'], secret: 'a-long-shared-secret-for-fuzz' } });
   const ids: Array<[string, string[]]> = [
     ['/api/v1/admin/tenants/', [victim.tenantId]],
-    ['/api/v1/prescriptions/', [rx.body?.data?.prescription_id].filter(Boolean)],
-    ['/api/v1/jobs/', [job.body?.job_id].filter(Boolean)],
-    ['/api/v1/webhooks/', [hook.body?.data?.id].filter(Boolean)],
+    ['/api/v1/prescriptions/', present(rx.body?.data?.prescription_id)],
+    ['/api/v1/jobs/', present(job.body?.job_id)],
+    ['/api/v1/webhooks/', present(hook.body?.data?.id)],
   ];
   const u = new URL(base);
   const samples: Record<string, unknown> = {
