@@ -128,6 +128,21 @@ export const PrescriberSchema = z.object({
 });
 export type Prescriber = z.infer<typeof PrescriberSchema>;
 
+/** Kinds of recurring non-medication plan steps (core/care/plan-items ACTIVITY_KINDS, less `medication`). */
+export const PLAN_STEP_KINDS = ['measurement', 'exercise', 'wound_care', 'diet', 'other'] as const;
+
+/**
+ * A recurring non-medication step a text model found in the note ("check blood sugar before
+ * breakfast", "put on compression stockings every morning"), grounded: `text` is the note's own
+ * words at `span`, never the model's. The engine's plan items keep it only while that holds.
+ */
+export const PlanStepSchema = z.object({
+  kind: z.enum(PLAN_STEP_KINDS),
+  text: z.string().min(1).max(300),
+  span: SpanSchema,
+});
+export type PlanStep = z.infer<typeof PlanStepSchema>;
+
 export const ExtractionSchema = z.object({
   /** Extractor id, e.g. "rules", "llm:<model>", "hybrid". */
   extractor: z.string(),
@@ -142,6 +157,8 @@ export const ExtractionSchema = z.object({
   warnings: z.array(z.object({ code: z.string(), message: z.string() })),
   /** Hybrid extractor only: which extractor produced each value (path like "medications[0].strength"). */
   provenance: z.array(z.object({ path: z.string(), source: z.enum(['rules', 'llm', 'both']) })).optional(),
+  /** LLM and hybrid extractors only: recurring non-medication steps the model found, each grounded in the note. */
+  plan_steps: z.array(PlanStepSchema).max(50).optional(),
 });
 export type Extraction = z.infer<typeof ExtractionSchema>;
 

@@ -5,11 +5,11 @@
  * same code as the rules extractor. Values the rules engine does not recognise are kept as the
  * grounded source text (never the model's wording).
  */
-import type { Disease, Extraction, Medication, Prescriber, Span } from '../../core/clinical/extraction.js';
+import type { Disease, Extraction, Medication, PlanStep, Prescriber, Span } from '../../core/clinical/extraction.js';
 import { extractClinical } from '../clinical/extract.js';
 import { parseSig } from '../clinical/sig/parse-sig.js';
 import { buildGroundingIndex, groundValue, type GroundingIndex } from './grounding.js';
-import { LLM_MEDICATION_FIELDS, type LlmDisease, type LlmMedication, type LlmOutput } from './llm-output-schema.js';
+import { LLM_MEDICATION_FIELDS, type LlmDisease, type LlmMedication, type LlmOutput, type LlmStep } from './llm-output-schema.js';
 
 type Warning = Extraction['warnings'][number];
 
@@ -17,6 +17,8 @@ export interface GroundedOutput {
   diseases: Disease[];
   medications: Medication[];
   doctor: Prescriber | null;
+  /** Non-medication plan steps, each as the note's own words at its span. */
+  steps: PlanStep[];
   warnings: Warning[];
 }
 
@@ -101,12 +103,23 @@ function groundDisease(ix: GroundingIndex, d: LlmDisease, path: string, warnings
   };
 }
 
+/** A model's plan step kept as the note's own words where it was found; dropped (warned) when not found. */
+function groundStep(ix: GroundingIndex, step: LlmStep, path: string, warnings: Warning[]): PlanStep | null {
+  const hit = groundValue(ix, step.text);
+  if (!hit || hit.span.end - hit.span.start > 300) {
+    warnings.push(ungrounded(`${path}.text`));
+    return null;
+  }
+  return { kind: step.kind, text: ix.source.slice(hit.span.start, hit.span.end), span: hit.span };
+}
+
 /** Grounds and normalises `output` against `source`. Pure; never throws on model output. */
 export function groundLlmOutput(source: string, output: LlmOutput): GroundedOutput {
   const ix = buildGroundingIndex(source);
   const warnings: Warning[] = output.invalid.map((path) => ({ code: 'MODEL_OUTPUT_INVALID', message: `${path} does not match the schema; dropped` }));
   const medications = output.medications.flatMap((m, i) => groundMedication(ix, m, `medications[${i}]`, warnings) ?? []);
   const diseases = output.diseases.flatMap((d, i) => groundDisease(ix, d, `diseases[${i}]`, warnings) ?? []);
+  const steps = output.steps.flatMap((s, i) => groundStep(ix, s, `plan_steps[${i}]`, warnings) ?? []);
   let doctor: Prescriber | null = null;
   if (output.doctor !== null && output.doctor.trim() !== '') {
     const hit = groundValue(ix, output.doctor);
@@ -116,5 +129,5 @@ export function groundLlmOutput(source: string, output: LlmOutput): GroundedOutp
       doctor = { text, name: text, title: null, credentials: [], license: null, npi: null, span: hit.span, confidence: LLM_ONLY_CONFIDENCE };
     }
   }
-  return { diseases, medications, doctor, warnings };
+  return { diseases, medications, doctor, steps, warnings };
 }

@@ -96,6 +96,9 @@ export function mergeExtractions(rules: Extraction, llm: Extraction, id: string)
   });
   const doctor = rules.doctor ?? llm.doctor;
   if (doctor) provenance.push({ path: 'doctor', source: rules.doctor ? (llm.doctor && overlaps(rules.doctor.span, llm.doctor.span) ? 'both' : 'rules') : 'llm' });
+  // Plan steps come from the model only (rules find theirs from the note when plan items are made).
+  const planSteps = [...(rules.plan_steps ?? []), ...(llm.plan_steps ?? [])];
+  planSteps.forEach((_, i) => provenance.push({ path: `plan_steps[${i}]`, source: i < (rules.plan_steps?.length ?? 0) ? 'rules' : 'llm' }));
   return {
     ...rules,
     extractor: id,
@@ -105,6 +108,7 @@ export function mergeExtractions(rules: Extraction, llm: Extraction, id: string)
     doctor,
     warnings: [...rules.warnings, ...llm.warnings],
     provenance,
+    plan_steps: planSteps,
   };
 }
 

@@ -29,6 +29,7 @@ const SYSTEM_PROMPT = [
   'diseases: conditions mentioned, with assertion present, negated, historical, family, hypothetical or uncertain.',
   'medications: each drug with its strength, form, route, dose, frequency, duration, the full dosing instruction as sig, and as_needed.',
   'doctor: the prescriber name as written, or null.',
+  'steps: recurring things the patient must do that are not medicines (check blood sugar, walk, change a dressing), each with its kind and the instruction copied exactly as written, including when and how often.',
   'Answer only with JSON matching the schema.',
 ].join('\n');
 
@@ -69,6 +70,7 @@ export function createLlmExtractor(options: LlmExtractorOptions): Extractor {
         doctor: grounded.doctor,
         allergies: [],
         warnings: grounded.warnings,
+        plan_steps: grounded.steps,
       };
     },
     close: async () => {

@@ -1,11 +1,11 @@
 /**
  * What the llm extractor asks a model for: a compact JSON schema (diseases, medications with
- * their fields, doctor), every string a verbatim copy from the note. String lengths and item
+ * their fields, doctor, and recurring non-medication plan steps), every string a verbatim copy from the note. String lengths and item
  * counts are bounded so a grammar-constrained local model cannot run on forever inside a string.
  * The model's answer is `unknown` until `parseLlmOutput` has checked it item by item.
  */
 import { z } from 'zod';
-import { ASSERTIONS } from '../../core/clinical/extraction.js';
+import { ASSERTIONS, PLAN_STEP_KINDS } from '../../core/clinical/extraction.js';
 import { WardClerkError } from '../../core/errors.js';
 import type { JsonSchema } from './text-model.js';
 
@@ -38,6 +38,11 @@ export const LLM_EXTRACTION_SCHEMA: JsonSchema = {
       },
     },
     doctor: nullableText(80),
+    steps: {
+      type: 'array',
+      maxItems: 20,
+      items: { type: 'object', properties: { kind: { enum: [...PLAN_STEP_KINDS] }, text: text(300) }, required: ['kind', 'text'] },
+    },
   },
   required: ['diseases', 'medications', 'doctor'],
 };
@@ -50,13 +55,17 @@ const LlmMedicationSchema = z.object({
   ...Object.fromEntries(LLM_MEDICATION_FIELDS.map((f) => [f, nullableString])) as Record<LlmMedicationField, typeof nullableString>,
   as_needed: z.boolean().optional().transform((v) => v ?? false),
 });
+const LlmStepSchema = z.object({ kind: z.enum(PLAN_STEP_KINDS).catch('other'), text: z.string() });
 export type LlmDisease = z.infer<typeof LlmDiseaseSchema>;
 export type LlmMedication = z.infer<typeof LlmMedicationSchema>;
+export type LlmStep = z.infer<typeof LlmStepSchema>;
 
 export interface LlmOutput {
   diseases: LlmDisease[];
   medications: LlmMedication[];
   doctor: string | null;
+  /** Recurring non-medication steps (absent from older answers: none). */
+  steps: LlmStep[];
   /** Items that did not match the schema, by path (they are dropped, not guessed at). */
   invalid: string[];
 }
@@ -84,8 +93,9 @@ export function parseLlmOutput(value: unknown, modelId: string): LlmOutput {
   };
   const diseases = items('diseases', LlmDiseaseSchema);
   const medications = items('medications', LlmMedicationSchema);
+  const steps = items('steps', LlmStepSchema);
   let doctor: string | null = null;
   if (typeof raw['doctor'] === 'string') doctor = raw['doctor'];
   else if (raw['doctor'] !== null && raw['doctor'] !== undefined) invalid.push('doctor');
-  return { diseases, medications, doctor, invalid };
+  return { diseases, medications, doctor, steps, invalid };
 }

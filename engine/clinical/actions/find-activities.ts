@@ -72,25 +72,46 @@ function withWhenCount(timing: Timing): Timing {
   return { ...rest, repeat: { ...r, frequency: events } };
 }
 
+/** The kind and title the rules give a step's words ("check sugars …" → measurement, "Check blood sugar"), or null. */
+export function stepKind(text: string): { kind: PlanActivity['kind']; title: string } | null {
+  for (const k of KINDS) {
+    const m = k.re.exec(text);
+    if (m) return { kind: k.kind, title: k.title(m).slice(0, 200) };
+  }
+  return null;
+}
+
+/**
+ * The schedule of a non-medication step, read by the sig grammar from its words (two named times
+ * a day are two; an exercise's minutes are its duration), or null: a step with no schedule is
+ * advice, not a plan activity, and one whose Timing breaks tim-1…tim-10 is left out.
+ */
+export function stepTiming(text: string, kind: PlanActivity['kind']): Timing | null {
+  const timing = parseSig(text).dosage[0]?.timing;
+  if (!hasSchedule(timing)) return null;
+  const t = withWhenCount(kind === 'exercise' ? withSessionLength(timing, text) : timing);
+  return validateTiming(t).length > 0 ? null : t;
+}
+
+/** Whether a sentence names a medicine (then it holds that medicine's directions). */
+export function namesMedication(s: { start: number; end: number }, medications: Medication[]): boolean {
+  return medications.some((m) => { const n = m.spans['name'] ?? m.span; return n.start < s.end && n.start >= s.start; });
+}
+
 /** Non-medication recurring steps in sentences that hold no medication. */
 export function findRecurring(sentences: Sentence[], medications: Medication[]): Array<{ activity: PlanActivity; sentence: Sentence }> {
   const out: Array<{ activity: PlanActivity; sentence: Sentence }> = [];
   for (const s of sentences) {
     // A sentence naming a medicine holds its directions (its sig may run on past the sentence).
-    if (medications.some((m) => { const n = m.spans['name'] ?? m.span; return n.start < s.end && n.start >= s.start; })) continue;
-    for (const k of KINDS) {
-      const m = k.re.exec(s.text);
-      if (!m) continue;
-      const timing = parseSig(s.text).dosage[0]?.timing;
-      if (!hasSchedule(timing)) break; // a step with no schedule is advice, not a plan activity
-      const t = withWhenCount(k.kind === 'exercise' ? withSessionLength(timing, s.text) : timing);
-      if (validateTiming(t).length > 0) break;
-      out.push({
-        sentence: s,
-        activity: { kind: k.kind, title: k.title(m).slice(0, 200), instruction: asInstruction(s.text).slice(0, 1000), medication: null, timing: t, as_needed: false, span: { start: s.start, end: s.end }, source: 'rules' },
-      });
-      break;
-    }
+    if (namesMedication(s, medications)) continue;
+    const k = stepKind(s.text);
+    if (!k) continue;
+    const timing = stepTiming(s.text, k.kind);
+    if (!timing) continue;
+    out.push({
+      sentence: s,
+      activity: { kind: k.kind, title: k.title, instruction: asInstruction(s.text).slice(0, 1000), medication: null, timing, as_needed: false, span: { start: s.start, end: s.end }, source: 'rules' },
+    });
   }
   return out;
 }

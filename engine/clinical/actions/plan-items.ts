@@ -1,8 +1,10 @@
 /**
  * A note's actionable steps (issue 8): from its text and the clinical extraction of it, the
- * checklist tasks and the plan activities (core/care/plan-items.ts). Rules only, pure and fast
- * (no model call: a configured text model contributes through the hybrid extractor, whose
- * medications are grounded in the note before they reach here; those are marked `source: model`).
+ * checklist tasks and the plan activities (core/care/plan-items.ts). Pure and fast, no model
+ * call: a configured text model contributes through the hybrid extractor, whose medications and
+ * non-medication steps (`plan_steps`) are grounded in the note before they reach here; steps are
+ * checked again and kept only with a schedule read from the note (model-steps.ts). What a model
+ * contributed is marked `source: model`.
  */
 import type { Extraction } from '../../../core/clinical/extraction.js';
 import { PlanItemsSchema, type PlanItems } from '../../../core/care/plan-items.js';
@@ -10,6 +12,7 @@ import { WardClerkError } from '../../../core/errors.js';
 import { isoDateMs } from './due-date.js';
 import { findRecurring, medicationActivities } from './find-activities.js';
 import { findTasks } from './find-tasks.js';
+import { modelStepActivities } from './model-steps.js';
 import { splitSentences } from './sentences.js';
 
 const MAX_ITEMS = 200;
@@ -44,11 +47,16 @@ export function planItemsFrom(text: string, extraction: Extraction, noteDate: st
   const warnings: string[] = [];
   const sentences = splitSentences(text);
   const recurring = findRecurring(sentences, extraction.medications);
-  const activities = once([
+  const ruled = [
     ...medicationActivities(extraction.medications, extraction.sections, noteDate, warnings, modelMedications(extraction)),
     ...recurring.map((r) => r.activity),
-  ].sort((a, b) => a.span.start - b.span.start), (a) => JSON.stringify([a.kind, a.title, a.timing, a.medication?.dosage ?? null]));
-  const tasks = once(findTasks(sentences, extraction.medications, noteDate, new Set(recurring.map((r) => r.sentence))), (t) => JSON.stringify([t.kind, t.description, t.due]));
+  ];
+  const modelled = modelStepActivities(text, extraction, sentences, ruled, warnings);
+  const activities = once([...ruled, ...modelled].sort((a, b) => a.span.start - b.span.start),
+    (a) => JSON.stringify([a.kind, a.title, a.timing, a.medication?.dosage ?? null]));
+  // A sentence that became a recurring step is not also a one-time task.
+  const stepSentences = new Set([...recurring.map((r) => r.sentence), ...sentences.filter((x) => modelled.some((a) => a.span.start === x.start && a.span.end === x.end))]);
+  const tasks = once(findTasks(sentences, extraction.medications, noteDate, stepSentences), (t) => JSON.stringify([t.kind, t.description, t.due]));
   if (tasks.length > MAX_ITEMS || activities.length > MAX_ITEMS) warnings.push('too_many_items_truncated');
   // Parsed once at the boundary: an item the shapes refuse is a bug here, not bad input.
   return PlanItemsSchema.parse({
