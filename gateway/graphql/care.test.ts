@@ -5,19 +5,17 @@
  */
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import type { WardEvent } from '../../core/contracts.js';
 import { createLogger } from '../../core/logger.js';
 import type { PlanItems } from '../../core/care/plan-items.js';
 import { registerCarePlanRoutes } from '../care-plans/routes.js';
 import { settleNote } from '../care-plans/settle-note.js';
-import type { EventPublisher } from '../events/publisher.js';
 import type { GatewayDeps } from '../http/deps.js';
+import { seedCareTeam } from '../people/testing/care-team.js';
 import { createPeopleFixture } from '../people/testing/people-fixture.js';
-import { ManualClock } from '../scheduler/clock.js';
-import { createScheduler } from '../scheduler/scheduler.js';
+import { manualScheduler } from '../scheduler/testing/manual-scheduler.js';
 import { sampleExtraction } from '../store/testing/sample-extraction.js';
 import { registerGraphqlRoutes } from './routes.js';
-import type { GqlBody } from './testing/graphql-fixture.js';
+import { graphqlCaller } from './testing/graphql-fixture.js';
 
 const NY = 'America/New_York';
 const at = (iso: string): number => DateTime.fromISO(iso, { zone: NY }).toMillis();
@@ -35,30 +33,13 @@ const ITEMS: PlanItems = {
 
 async function setup() {
   const fx = await createPeopleFixture();
-  const clock = new ManualClock(at('2027-04-01T08:00'));
+  const { clock, scheduler, publisher, events } = manualScheduler(fx.store, at('2027-04-01T08:00'));
   const log = createLogger({ level: 'silent', role: 't' });
-  const events: WardEvent[] = [];
-  const publisher = {
-    stage: (tenantId: string, type: WardEvent['type'], data: Record<string, unknown>, id = `ev${events.length}`, audience?: string[]) => {
-      const event: WardEvent = { id, type, tenant_id: tenantId, created_at: '', data, ...(audience ? { audience: { user_ids: audience } } : {}) };
-      return { event, op: fx.store.outbox.op(event) };
-    },
-    release: (e: WardEvent) => void events.push(e),
-  } as Pick<EventPublisher, 'stage' | 'release'> as EventPublisher;
-  const scheduler = createScheduler({ repo: fx.store.reminders, events: publisher, log, settings: fx.store.settings, careTeam: async () => [], clock });
   const deps = { store: fx.store, tokens: fx.tokens, sessionKeys: fx.sessionKeys, events: publisher, scheduler, log } as Partial<GatewayDeps> as GatewayDeps;
   registerCarePlanRoutes(fx.app, deps);
   registerGraphqlRoutes(fx.app, deps);
-  const tenant = await fx.tenant();
-  const doctor = await fx.person(tenant, 'doctor', 'Dr Ada');
-  const stranger = await fx.person(tenant, 'doctor', 'Dr Other');
-  const patient = await fx.person(tenant, 'patient', 'Alice Smith');
-  expect((await fx.call('POST', '/api/v1/me/doctors', patient.headers, { doctor_ids: [doctor.user.user_id] })).status).toBe(200);
-  const patientId = (await fx.call('GET', '/api/v1/me/patient', patient.headers)).body.data.patient_id as string;
-  const gql = async (headers: Record<string, string>, query: string, variables?: Record<string, unknown>) => {
-    const res = await fx.app.request('/api/v1/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-    return { status: res.status, body: (await res.json()) as GqlBody };
-  };
+  const { tenant, doctor, stranger, patient, patientId } = await seedCareTeam(fx);
+  const gql = graphqlCaller(fx.app);
   // The patient sets their own zone (reminders are computed in it).
   const zone = await gql(patient.headers, 'mutation($id: ID!) { updatePatient(id: $id, patch: { time_zone: "America/New_York" }) { time_zone } }', { id: patientId });
   expect(zone.body.data!.updatePatient).toEqual({ time_zone: NY });

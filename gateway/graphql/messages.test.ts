@@ -4,38 +4,21 @@
  * Events go through the store's real outbox op; release records them instead of publishing.
  */
 import { describe, expect, it } from 'vitest';
-import type { WardEvent } from '../../core/contracts.js';
-import type { EventPublisher } from '../events/publisher.js';
+import { recordingPublisher } from '../events/testing/recording-publisher.js';
 import type { GatewayDeps } from '../http/deps.js';
 import { registerMessageRoutes } from '../people/messages-routes.js';
+import { seedCareTeam } from '../people/testing/care-team.js';
 import { createPeopleFixture } from '../people/testing/people-fixture.js';
 import { registerGraphqlRoutes } from './routes.js';
-import type { GqlBody } from './testing/graphql-fixture.js';
+import { graphqlCaller } from './testing/graphql-fixture.js';
 
 async function setup() {
   const fx = await createPeopleFixture();
-  const events: WardEvent[] = [];
-  const publisher = {
-    stage: (tenantId: string, type: WardEvent['type'], data: Record<string, unknown>, id = `ev${events.length}`, audience?: string[]) => {
-      const event: WardEvent = { id, type, tenant_id: tenantId, created_at: '', data, ...(audience ? { audience: { user_ids: audience } } : {}) };
-      return { event, op: fx.store.outbox.op(event) };
-    },
-    release: (e: WardEvent) => void events.push(e),
-  } as Pick<EventPublisher, 'stage' | 'release'> as EventPublisher;
+  const { publisher, events } = recordingPublisher(fx.store.outbox);
   const deps = { store: fx.store, tokens: fx.tokens, sessionKeys: fx.sessionKeys, events: publisher } as Partial<GatewayDeps> as GatewayDeps;
   registerMessageRoutes(fx.app, deps);
   registerGraphqlRoutes(fx.app, deps);
-  const tenant = await fx.tenant();
-  const doctor = await fx.person(tenant, 'doctor', 'Dr Ada');
-  const stranger = await fx.person(tenant, 'doctor', 'Dr Other');
-  const patient = await fx.person(tenant, 'patient', 'Alice Smith');
-  expect((await fx.call('POST', '/api/v1/me/doctors', patient.headers, { doctor_ids: [doctor.user.user_id] })).status).toBe(200);
-  const patientId = (await fx.call('GET', '/api/v1/me/patient', patient.headers)).body.data.patient_id as string;
-  const gql = async (headers: Record<string, string>, query: string, variables?: Record<string, unknown>) => {
-    const res = await fx.app.request('/api/v1/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-    return { status: res.status, body: (await res.json()) as GqlBody };
-  };
-  return Object.assign(fx, { gql, events, doctor, stranger, patient, patientId });
+  return Object.assign(fx, { gql: graphqlCaller(fx.app), events }, await seedCareTeam(fx));
 }
 
 const SEND = 'mutation($p: ID!, $t: String!, $r: ID) { sendMessage(patient_id: $p, text: $t, recipient_id: $r) { message_id sender_id recipient_id readable text } }';

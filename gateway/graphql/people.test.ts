@@ -5,17 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import type { GatewayDeps } from '../http/deps.js';
 import { createPeopleFixture, type PeopleFixture } from '../people/testing/people-fixture.js';
-import type { GqlBody } from './testing/graphql-fixture.js';
+import { graphqlCaller } from './testing/graphql-fixture.js';
 import { registerGraphqlRoutes } from './routes.js';
 
 async function withGraphql() {
   const f = await createPeopleFixture();
   registerGraphqlRoutes(f.app, { store: f.store, tokens: f.tokens, sessionKeys: f.sessionKeys } as Partial<GatewayDeps> as GatewayDeps);
-  const gql = async (headers: Record<string, string>, query: string, variables?: Record<string, unknown>) => {
-    const res = await f.app.request('/api/v1/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-    return { status: res.status, body: (await res.json()) as GqlBody };
-  };
-  return Object.assign(f, { gql });
+  return Object.assign(f, { gql: graphqlCaller(f.app) });
 }
 
 const PATIENT_FIELDS = 'patient_id user_id name { family given } birth_date sex time_zone mrn created_at updated_at';

@@ -2,59 +2,22 @@
  * GraphQL reminders and check-ins beside REST, on one app, one real store and the real scheduler
  * on a manual clock: the same lists, the same check-in outcomes and codes.
  */
-import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import type { WardEvent } from '../../core/contracts.js';
-import { createLogger } from '../../core/logger.js';
-import type { EventPublisher } from '../events/publisher.js';
-import type { GatewayDeps } from '../http/deps.js';
-import { createPeopleFixture } from '../people/testing/people-fixture.js';
-import { ManualClock } from '../scheduler/clock.js';
 import { registerReminderRoutes } from '../scheduler/routes.js';
-import { createScheduler } from '../scheduler/scheduler.js';
-import { activity } from '../scheduler/testing/scheduler-kit.js';
+import { at, createRemindersFixture } from '../scheduler/testing/reminders-fixture.js';
 import { registerGraphqlRoutes } from './routes.js';
-import type { GqlBody } from './testing/graphql-fixture.js';
+import { graphqlCaller } from './testing/graphql-fixture.js';
 
-const NY = 'America/New_York';
-const at = (iso: string): number => DateTime.fromISO(iso, { zone: NY }).toMillis();
 const FIELDS = 'reminder_id series_id care_plan_id activity_id patient_id title kind due_at state late nags delivered_at checked_in_at snoozed_until reason';
 
 async function setup() {
-  const fx = await createPeopleFixture();
-  const clock = new ManualClock(at('2027-04-01T08:00'));
-  const events: WardEvent[] = [];
-  const publisher: Pick<EventPublisher, 'stage' | 'release'> = {
-    stage: (tenantId, type, data, id = String(events.length), audience) => {
-      const event: WardEvent = { id, type, tenant_id: tenantId, created_at: '', data, ...(audience ? { audience: { user_ids: audience } } : {}) };
-      return { event, op: fx.store.outbox.op(event) };
-    },
-    release: (e) => void events.push(e),
-  };
-  const scheduler = createScheduler({ repo: fx.store.reminders, events: publisher, log: createLogger({ level: 'silent', role: 't' }), settings: fx.store.settings, careTeam: async () => [], clock });
-  const deps = { store: fx.store, tokens: fx.tokens, scheduler, sessionKeys: fx.sessionKeys } as Partial<GatewayDeps> as GatewayDeps;
-  registerReminderRoutes(fx.app, deps);
-  registerGraphqlRoutes(fx.app, deps);
-  const tenant = await fx.tenant();
-  const me = await fx.person(tenant, 'patient');
-  const other = await fx.person(tenant, 'patient');
-  const doctor = await fx.person(tenant, 'doctor');
-  const admin = await fx.person(tenant, 'tenant_admin');
-  const patient = await fx.store.patients.create(tenant, { name: { family: 'Roe', given: ['Ann'] }, time_zone: NY }, { userId: me.user.user_id, createdBy: 'test' });
-  await fx.store.patients.create(tenant, { name: { family: 'Doe', given: ['Bob'] }, time_zone: NY }, { userId: other.user.user_id, createdBy: 'test' });
-  await fx.store.assignments.assign(tenant, doctor.user.user_id, patient.patient_id);
-  const r = await scheduler.opsForActivation({
-    tenantId: tenant, patientId: patient.patient_id, carePlanId: 'cp_A', audience: [me.user.user_id], zone: NY, start: new Date(clock.now()),
-    activities: [activity('act_A', { repeat: { frequency: 2, period: 1, periodUnit: 'd', boundsDuration: { value: 3, code: 'd' } } } as never)],
+  const s = await createRemindersFixture((app, deps) => {
+    registerReminderRoutes(app, deps);
+    registerGraphqlRoutes(app, deps);
   });
-  await fx.store.reminders.write(r.ops);
-  r.after();
-  const gql = async (headers: Record<string, string>, query: string, variables?: Record<string, unknown>) => {
-    const res = await fx.app.request('/api/v1/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-    return { status: res.status, body: (await res.json()) as GqlBody };
-  };
-  return { fx, clock, scheduler, tenant, me, other, doctor, admin, patient, events, gql,
-    async [Symbol.asyncDispose]() { await scheduler.close(); await fx[Symbol.asyncDispose](); } };
+  await s.fx.store.assignments.assign(s.tenant, s.doctor.user.user_id, s.patient.patient_id);
+  await s.activate('cp_A', { repeat: { frequency: 2, period: 1, periodUnit: 'd', boundsDuration: { value: 3, code: 'd' } } });
+  return Object.assign(s, { gql: graphqlCaller(s.fx.app) });
 }
 
 describe('GraphQL reminders, as REST', () => {

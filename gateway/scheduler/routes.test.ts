@@ -1,47 +1,9 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import type { WardEvent } from '../../core/contracts.js';
-import { createLogger } from '../../core/logger.js';
-import type { EventPublisher } from '../events/publisher.js';
-import type { GatewayDeps } from '../http/deps.js';
-import { createPeopleFixture } from '../people/testing/people-fixture.js';
-import { ManualClock } from './clock.js';
 import { registerReminderRoutes } from './routes.js';
-import { createScheduler } from './scheduler.js';
-import { activity } from './testing/scheduler-kit.js';
+import { at, createRemindersFixture, NY } from './testing/reminders-fixture.js';
 
-const NY = 'America/New_York';
-const at = (iso: string): number => DateTime.fromISO(iso, { zone: NY }).toMillis();
-
-async function setup() {
-  const fx = await createPeopleFixture();
-  const clock = new ManualClock(at('2027-04-01T08:00'));
-  const events: WardEvent[] = [];
-  const publisher: Pick<EventPublisher, 'stage' | 'release'> = {
-    stage: (tenantId, type, data, id = String(events.length), audience) => {
-      const event: WardEvent = { id, type, tenant_id: tenantId, created_at: '', data, ...(audience ? { audience: { user_ids: audience } } : {}) };
-      return { event, op: fx.store.outbox.op(event) };
-    },
-    release: (e) => void events.push(e),
-  };
-  const scheduler = createScheduler({ repo: fx.store.reminders, events: publisher, log: createLogger({ level: 'silent', role: 't' }), settings: fx.store.settings, careTeam: async () => [], clock });
-  registerReminderRoutes(fx.app, { store: fx.store, tokens: fx.tokens, scheduler } as unknown as GatewayDeps);
-  const tenant = await fx.tenant();
-  const me = await fx.person(tenant, 'patient');
-  const other = await fx.person(tenant, 'patient');
-  const doctor = await fx.person(tenant, 'doctor');
-  const admin = await fx.person(tenant, 'tenant_admin');
-  const patient = await fx.store.patients.create(tenant, { name: { family: 'Roe', given: ['Ann'] }, time_zone: NY }, { userId: me.user.user_id, createdBy: 'test' });
-  await fx.store.patients.create(tenant, { name: { family: 'Doe', given: ['Bob'] }, time_zone: NY }, { userId: other.user.user_id, createdBy: 'test' });
-  const activate = async (planId: string, timing: unknown, kind = 'medication') => {
-    const r = await scheduler.opsForActivation({ tenantId: tenant, patientId: patient.patient_id, carePlanId: planId, audience: [me.user.user_id], zone: NY,
-      activities: [activity(`act_${planId}`, timing as never, kind === 'medication' ? {} : { kind: kind as never, medication: null })], start: new Date(clock.now()) });
-    await fx.store.reminders.write(r.ops);
-    r.after();
-  };
-  return { fx, clock, scheduler, tenant, me, other, doctor, admin, patient, activate, events,
-    async [Symbol.asyncDispose]() { await scheduler.close(); await fx[Symbol.asyncDispose](); } };
-}
+const setup = () => createRemindersFixture(registerReminderRoutes);
 
 describe('reminder routes', () => {
   it('lists, checks in, and refuses bad check-ins with coded errors and no change', async () => {

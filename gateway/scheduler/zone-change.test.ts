@@ -7,15 +7,15 @@ import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WardEvent } from '../../core/contracts.js';
 import { createLogger } from '../../core/logger.js';
-import type { EventPublisher } from '../events/publisher.js';
 import { errorResponse } from '../http/app.js';
 import { createOpenApiApp } from '../http/openapi-app.js';
 import { registerPatientRoutes } from '../people/patients-routes.js';
 import { createPeopleFixture, type PeopleFixture, type TestPerson } from '../people/testing/people-fixture.js';
 import type { ReplanRecord } from '../store/reminders-records.js';
 import { checkInReminder } from './check-in.js';
-import { ManualClock } from './clock.js';
-import { createScheduler, type Scheduler } from './scheduler.js';
+import type { ManualClock } from './clock.js';
+import type { Scheduler } from './scheduler.js';
+import { manualScheduler } from './testing/manual-scheduler.js';
 import { activity } from './testing/scheduler-kit.js';
 
 const LONDON = 'Europe/London';
@@ -49,16 +49,7 @@ afterEach(async () => { await world?.[Symbol.asyncDispose](); world = null; });
 
 async function setup(start: number): Promise<World> {
   const fx = await createPeopleFixture();
-  const clock = new ManualClock(start);
-  const events: WardEvent[] = [];
-  const publisher: Pick<EventPublisher, 'stage' | 'release'> = {
-    stage(tenantId, type, data, id = `ev${events.length}`, audience) {
-      const event: WardEvent = { id, type, tenant_id: tenantId, created_at: new Date(clock.now()).toISOString(), data, ...(audience?.length ? { audience: { user_ids: audience } } : {}) };
-      return { event, op: fx.store.outbox.op(event) };
-    },
-    release(event) { events.push(event); },
-  };
-  const scheduler = createScheduler({ repo: fx.store.reminders, events: publisher, log, settings: fx.store.settings, careTeam: async () => [], clock });
+  const { clock, scheduler, events } = manualScheduler(fx.store, start);
   // The patient routes as the gateway registers them: with the scheduler (the fixture's own app has none).
   const app = createOpenApiApp();
   app.use('*', async (c, next) => { c.set('requestId', 'zone-test'); c.set('log', log); await next(); });

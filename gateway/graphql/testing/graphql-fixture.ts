@@ -35,7 +35,7 @@ export interface GraphqlFixture extends AsyncDisposable {
    */
   person(role: UserRole): Promise<{ userId: string; tenantId: string; sid: string; token: string }>;
   /** POSTs a GraphQL request with `token` (none when null) and returns status and parsed body. */
-  gql(token: string | null, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: GqlBody }>;
+  gql(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResponse>;
 }
 
 export interface GqlBody {
@@ -43,6 +43,23 @@ export interface GqlBody {
   errors?: Array<{ message: string; path?: Array<string | number>; extensions: { code: string; status: number; details: Record<string, unknown> } }>;
   status?: string;
   error?: { code: string; message: string };
+}
+
+/** What a GraphQL call answered: the HTTP status and the parsed body. */
+export interface GqlResponse {
+  status: number;
+  body: GqlBody;
+}
+
+/** One GraphQL POST with these headers (content type and token included). */
+export type GqlCall = (headers: Record<string, string>, query: string, variables?: Record<string, unknown>) => Promise<GqlResponse>;
+
+/** GraphQL POSTs to `app`'s /api/v1/graphql. */
+export function graphqlCaller(app: Pick<OpenAPIHono<AppEnv>, 'request'>): GqlCall {
+  return async (headers, query, variables) => {
+    const res = await app.request('/api/v1/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    return { status: res.status, body: (await res.json()) as GqlBody };
+  };
 }
 
 export async function createGraphqlFixture(options: { limits?: QueryLimits; extend?: (deps: GatewayDeps) => void } = {}): Promise<GraphqlFixture> {
@@ -65,6 +82,7 @@ export async function createGraphqlFixture(options: { limits?: QueryLimits; exte
   app.use('*', limitBodies());
   app.onError((err, c) => errorResponse(c, err));
   registerGraphqlRoutes(app, deps, options.limits);
+  const post = graphqlCaller(app);
   return {
     store,
     tokens,
@@ -86,11 +104,10 @@ export async function createGraphqlFixture(options: { limits?: QueryLimits; exte
       const token = (await tokens.issueUserToken({ user_id: user.user_id, tenant_id: tenantId, role, sid: session.session_id })).access_token;
       return { userId: user.user_id, tenantId, sid: session.session_id, token };
     },
-    async gql(token, query, variables) {
+    gql(token, query, variables) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (token) headers.authorization = `Bearer ${token}`;
-      const res = await app.request('/api/v1/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-      return { status: res.status, body: (await res.json()) as GqlBody };
+      return post(headers, query, variables);
     },
     async [Symbol.asyncDispose]() {
       sessionKeys.clear();
