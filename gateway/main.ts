@@ -34,6 +34,7 @@ import { createMetrics } from './metrics.js';
 import { registerProcessMetrics } from './health/supervisor-state.js';
 import { openStore } from './store/store.js';
 import { careTeamOf } from './people/access.js';
+import type { Clock } from './scheduler/clock.js';
 import { createScheduler } from './scheduler/scheduler.js';
 import { attachWsHub } from './ws/hub.js';
 import { guardHttpServer, httpServerOptions, watchBusStatus } from './server-guards.js';
@@ -43,6 +44,8 @@ export interface RunGatewayOptions {
   log?: Logger;
   /** The sweep of expired sessions: tests inject a clock and a short interval. */
   sessionSweep?: { now?: () => Date; intervalMs?: number };
+  /** The scheduler's clock (reminders, nags, plan starts); tests inject a ManualClock to run days in moments. */
+  clock?: Clock;
 }
 
 export async function runGateway(config: Config, options: RunGatewayOptions = {}): Promise<RoleHandle> {
@@ -74,6 +77,7 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
   const sessionKeys = new SessionKeys();
   const scheduler = createScheduler({
     repo: store.reminders, events, log, settings: store.settings, careTeam: (tenantId, patientId) => careTeamOf({ store }, tenantId, patientId),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   // The notes pipeline settles through the store, with the scheduler's reminder ops in the same batch.
   serveNoteSubjects({ bus, store, events, log, scheduler, now: () => scheduler.ctx.clock.now() });
