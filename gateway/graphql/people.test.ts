@@ -117,6 +117,18 @@ describe('GraphQL patients, as REST', () => {
     expect(dup2.body.errors![0]!.extensions.code).toBe('CONFLICT');
     expect((await f.call('GET', '/api/v1/patients', p.admin.headers)).body.data.items).toHaveLength(1);
   });
+
+  it('a page limit out of range is VALIDATION_FAILED on limit, as REST', async () => {
+    await using f = await withGraphql();
+    const p = await people(f);
+    const rest = await f.call('GET', '/api/v1/patients?limit=101', p.admin.headers);
+    expect(rest.body.error.code).toBe('VALIDATION_FAILED');
+    for (const query of ['{ patients(limit: 101) { next_cursor } }', '{ doctors(limit: 0) { next_cursor } }']) {
+      const r = await f.gql(p.admin.headers, query);
+      expect(r.body.errors![0]!.extensions, query).toMatchObject({ code: 'VALIDATION_FAILED', details: { issues: [expect.objectContaining({ path: 'limit' })] } });
+    }
+    expect((await f.gql(p.admin.headers, '{ patients(limit: 100) { next_cursor } }')).body.errors).toBeUndefined();
+  });
 });
 
 describe('GraphQL doctors and assignments, as REST', () => {

@@ -8,16 +8,12 @@ import { createNote, getCurrentCarePlan, getNote, listCarePlans, listNotes } fro
 import { updateActivity } from '../../care-plans/service-activities.js';
 import { listTasks, updateTask } from '../../care-plans/service-tasks.js';
 import { NoteInputSchema } from '../../care-plans/schemas.js';
-import { PageQuerySchema } from '../../people/patients-schemas.js';
 import type { GraphQLContext } from '../context.js';
-import { validInput, withoutNulls } from '../input.js';
+import { pageInput, validInput, withoutNulls, type PageArgs } from '../input.js';
 import type { GraphQLModule } from '../module.js';
 import { JsonScalar } from './json-scalar.js';
 
-type PageArgs = { cursor?: string | null; limit?: number | null };
 type PatientParent = { patient_id: string };
-
-const page = (args: PageArgs) => validInput(PageQuerySchema, withoutNulls({ cursor: args.cursor, limit: args.limit }));
 
 export const careModule: GraphQLModule = {
   typeDefs: /* GraphQL */ `
@@ -166,7 +162,7 @@ export const careModule: GraphQLModule = {
   resolvers: {
     JSON: JsonScalar,
     Patient: {
-      notes: (p: PatientParent, args: PageArgs, ctx: GraphQLContext) => listNotes(ctx.deps, ctx.principal, p.patient_id, page(args)),
+      notes: (p: PatientParent, args: PageArgs, ctx: GraphQLContext) => listNotes(ctx.deps, ctx.principal, p.patient_id, pageInput(args)),
       note: (p: PatientParent, args: { id: string }, ctx: GraphQLContext) => getNote(ctx.deps, ctx.principal, p.patient_id, args.id),
       care_plan: async (p: PatientParent, _: unknown, ctx: GraphQLContext) => {
         try {
@@ -177,9 +173,9 @@ export const careModule: GraphQLModule = {
           throw e;
         }
       },
-      care_plans: (p: PatientParent, args: PageArgs, ctx: GraphQLContext) => listCarePlans(ctx.deps, ctx.principal, p.patient_id, page(args)),
+      care_plans: (p: PatientParent, args: PageArgs, ctx: GraphQLContext) => listCarePlans(ctx.deps, ctx.principal, p.patient_id, pageInput(args)),
       tasks: (p: PatientParent, args: PageArgs & { status?: 'requested' | 'completed' | 'cancelled' | null }, ctx: GraphQLContext) =>
-        listTasks(ctx.deps, ctx.principal, p.patient_id, { ...page(args), ...withoutNulls({ status: args.status }) }),
+        listTasks(ctx.deps, ctx.principal, p.patient_id, { ...pageInput(args), ...withoutNulls({ status: args.status }) }),
     },
     Mutation: {
       postNote: async (_: unknown, args: { patient_id: string; text: string; note_date?: string | null }, ctx: GraphQLContext) => {

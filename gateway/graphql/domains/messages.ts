@@ -3,9 +3,8 @@
  * message services (sealed boxes; opened only with the caller's live session key), as REST does.
  */
 import { listMessages, sendMessage } from '../../people/messages-service.js';
-import { PageQuerySchema } from '../../people/patients-schemas.js';
 import type { GraphQLContext } from '../context.js';
-import { validInput, withoutNulls } from '../input.js';
+import { pageInput, withoutNulls, type PageArgs } from '../input.js';
 import type { GraphQLModule } from '../module.js';
 
 export const messagesModule: GraphQLModule = {
@@ -39,8 +38,8 @@ export const messagesModule: GraphQLModule = {
   `,
   resolvers: {
     Patient: {
-      messages: (p: { patient_id: string }, args: { cursor?: string | null; limit?: number | null }, ctx: GraphQLContext) =>
-        listMessages(ctx.deps, ctx.principal, p.patient_id, validInput(PageQuerySchema, withoutNulls(args))),
+      messages: (p: { patient_id: string }, args: PageArgs, ctx: GraphQLContext) =>
+        listMessages(ctx.deps, ctx.principal, p.patient_id, pageInput(args)),
     },
     Mutation: {
       sendMessage: (_: unknown, args: { patient_id: string; text: string; recipient_id?: string | null }, ctx: GraphQLContext) =>

@@ -5,17 +5,16 @@
  */
 import { assignStaff, unassignStaff } from '../../people/assignments-service.js';
 import { chooseDoctors, dropDoctor, listDoctors, myDoctors } from '../../people/doctors-service.js';
-import { AssignmentSchema, ChooseDoctorsSchema, PageQuerySchema, PatientCreateSchema, PatientPatchBodySchema } from '../../people/patients-schemas.js';
+import { AssignmentSchema, ChooseDoctorsSchema, PatientCreateSchema, PatientPatchBodySchema } from '../../people/patients-schemas.js';
 import { z } from 'zod';
 import { createPatient, findPatientByMrn, getPatient, listPatients, myPatient, patientView, updatePatient } from '../../people/patients-service.js';
 import type { PatientRecord } from '../../store/patient-records.js';
 import type { GraphQLContext } from '../context.js';
-import { validInput, withoutNulls } from '../input.js';
+import { pageInput, validInput, withoutNulls, type PageArgs } from '../input.js';
 import type { GraphQLModule } from '../module.js';
 
 /** As REST's PatientLookup body. */
 const LookupSchema = z.object({ mrn: z.string().min(1).max(64) });
-const page = (args: { cursor?: string | null; limit?: number | null }) => validInput(PageQuerySchema, withoutNulls(args));
 const viewPage = (p: { items: PatientRecord[]; next_cursor: string | null }) => ({ items: p.items.map(patientView), next_cursor: p.next_cursor });
 
 export const peopleModule: GraphQLModule = {
@@ -130,12 +129,12 @@ export const peopleModule: GraphQLModule = {
   `,
   resolvers: {
     Query: {
-      patients: async (_: unknown, args: { cursor?: string; limit?: number }, ctx: GraphQLContext) => viewPage(await listPatients(ctx.deps, ctx.principal, page(args))),
+      patients: async (_: unknown, args: PageArgs, ctx: GraphQLContext) => viewPage(await listPatients(ctx.deps, ctx.principal, pageInput(args))),
       patient: async (_: unknown, args: { id: string }, ctx: GraphQLContext) => patientView(await getPatient(ctx.deps, ctx.principal, args.id)),
       patientByMrn: async (_: unknown, args: { mrn: string }, ctx: GraphQLContext) =>
         patientView(await findPatientByMrn(ctx.deps, ctx.principal, validInput(LookupSchema, args).mrn)),
       myPatient: async (_: unknown, __: unknown, ctx: GraphQLContext) => patientView(await myPatient(ctx.deps, ctx.principal)),
-      doctors: (_: unknown, args: { cursor?: string; limit?: number }, ctx: GraphQLContext) => listDoctors(ctx.deps, ctx.principal, page(args)),
+      doctors: (_: unknown, args: PageArgs, ctx: GraphQLContext) => listDoctors(ctx.deps, ctx.principal, pageInput(args)),
       myDoctors: (_: unknown, __: unknown, ctx: GraphQLContext) => myDoctors(ctx.deps, ctx.principal),
     },
     Mutation: {
