@@ -49,9 +49,11 @@ export async function updateActivity(deps: Pick<CareDeps, 'store' | 'scheduler'>
     const ended = parsed.data.status === 'ended';
     const activity = { ...current, ...(parsed.data.timing ? { timing: parsed.data.timing } : {}), status: ended ? 'ended' as const : 'active' as const, updated_at: now, updated_by: actorOf(principal) };
     const next: CarePlanRecord = { ...plan, activities: plan.activities.map((a, i) => (i === index ? activity : a)), updated_at: now };
+    // Re-read under the lock: a zone change (which takes the same lock) may have landed since the access check.
+    const latest = (await store.patients.get(patient.tenant_id, patient.patient_id)) ?? patient;
     const change = await deps.scheduler.opsForActivityChange({
       tenantId: patient.tenant_id, patientId: patient.patient_id, carePlanId: plan.care_plan_id, activity: { ...activity, ended },
-      audience: patient.user_id ? [patient.user_id] : [], zone: patient.time_zone, start: new Date(nowMs),
+      audience: latest.user_id ? [latest.user_id] : [], zone: latest.time_zone, start: new Date(nowMs),
     });
     try {
       const { scope, seal } = await store.notes.seal(patient.tenant_id, patient.patient_id);

@@ -83,17 +83,21 @@ export async function updatePatient(deps: PatientsDeps, principal: Principal, pa
   if (principal.kind === 'user' && principal.role === 'patient' && patch.mrn !== undefined) {
     throw new WardClerkError('FORBIDDEN', 'Patients cannot change their MRN', { details: { field: 'mrn' } });
   }
-  // Series already in the new zone are left alone, so a repeated or concurrent change re-plans nothing twice.
-  const replan = patch.time_zone !== undefined && deps.scheduler
-    ? await deps.scheduler.opsForZoneChange({ tenantId: rec.tenant_id, patientId: rec.patient_id, zone: patch.time_zone })
-    : null;
-  try {
-    const next = await deps.store.patients.update(rec.tenant_id, rec.patient_id, patch, { alsoWrite: replan?.ops ?? [] });
-    if (!next) throw patientNotFound();
-    return next;
-  } finally {
-    replan?.after(); // frees the series it held locked and wakes the dispatcher, on every path
-  }
+  const { scheduler } = deps;
+  const zone = patch.time_zone;
+  const write = async (): Promise<PatientRecord> => {
+    // Series already in the new zone are left alone, so a repeated or concurrent change re-plans nothing twice.
+    const replan = zone !== undefined && scheduler ? await scheduler.opsForZoneChange({ tenantId: rec.tenant_id, patientId: rec.patient_id, zone }) : null;
+    try {
+      const next = await deps.store.patients.update(rec.tenant_id, rec.patient_id, patch, { alsoWrite: replan?.ops ?? [] });
+      if (!next) throw patientNotFound();
+      return next;
+    } finally {
+      replan?.after(); // frees the series it held locked and wakes the dispatcher, on every path
+    }
+  };
+  // Under the patient's plan lock: a note settling now reads the zone before or after, never plans in the old one after the move.
+  return zone !== undefined && scheduler ? deps.store.notes.lockPatient(rec.tenant_id, rec.patient_id, write) : write();
 }
 
 /**
