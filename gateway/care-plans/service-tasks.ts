@@ -9,7 +9,7 @@ import { WardClerkError } from '../../core/errors.js';
 import { TASK_STATUSES, type TaskRecord } from '../../core/care/records.js';
 import { loadPatientFor } from '../people/access.js';
 import type { Principal } from '../http/app-env.js';
-import type { Page } from '../store/notes-repo.js';
+import type { Page } from '../store/patient-index.js';
 import { audienceOf } from './settle-note.js';
 import { actorOf, type CareDeps } from './service.js';
 

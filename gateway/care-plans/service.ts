@@ -11,7 +11,7 @@ import type { Actor, CarePlanRecord, NoteRecord } from '../../core/care/records.
 import { loadPatientFor } from '../people/access.js';
 import type { Principal } from '../http/app-env.js';
 import type { GatewayDeps } from '../http/deps.js';
-import type { Page } from '../store/notes-repo.js';
+import type { Page } from '../store/patient-index.js';
 import { settleNote } from './settle-note.js';
 
 /** What the care-plans services use of the gateway's deps. */

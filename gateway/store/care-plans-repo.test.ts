@@ -57,6 +57,7 @@ describe('notes, care plans and tasks in the store', () => {
     const plans = await store.carePlans.listByPatient(k.tenantId, k.patientId);
     expect(plans.items.map((p) => p.status)).toEqual(['revoked', 'revoked', 'active']);
     expect((await store.tasks.listByPatient(k.tenantId, k.patientId, { status: 'requested' })).items).toHaveLength(3);
+    expect((await store.tasks.listByPatient(k.tenantId, k.patientId, { status: 'completed' })).items).toEqual([]);
     expect((await store.notes.listByPatient(k.tenantId, 'pt_00000000000000000000000000')).items).toEqual([]);
     const other = (await store.tenants.create({ name: 'other' })).id;
     expect(await store.carePlans.active(other, k.patientId)).toBeNull();

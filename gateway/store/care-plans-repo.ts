@@ -8,12 +8,11 @@
 import { z } from 'zod';
 import { CarePlanRecordSchema, type CarePlanRecord } from '../../core/care/records.js';
 import type { RawOp } from './group-commit.js';
-import { pageQuery, type Page } from './notes-repo.js';
+import { listPatientIndex, patientIndexOp, type Page } from './patient-index.js';
 import type { TenantScope } from './patient-seal.js';
 import type { StoreContext } from './store-context.js';
 import type { SealWith } from './vault.js';
 
-const EMPTY = new Uint8Array(0);
 export const CARE_PLAN_ID_RE = /^cp_[0-9A-HJKMNP-TV-Z]{26}$/;
 const ActivePointerSchema = z.object({ care_plan_id: z.string().regex(CARE_PLAN_ID_RE) });
 
@@ -27,7 +26,7 @@ export class CarePlansRepo {
   /** Operations that store `plan` (and, when `fresh`, its history index entry). */
   ops(scope: TenantScope, seal: SealWith, plan: CarePlanRecord, fresh = false): RawOp[] {
     const ops = [this.#ctx.vault.put(scope.tables.carePlans, plan.care_plan_id, CarePlanRecordSchema.parse(plan), seal)];
-    if (fresh) ops.push({ type: 'put', key: scope.tables.carePlansByPatient.fullKey(`${plan.patient_id}:${plan.care_plan_id}`), value: EMPTY });
+    if (fresh) ops.push(patientIndexOp(scope.tables.carePlansByPatient, plan.patient_id, plan.care_plan_id));
     return ops;
   }
 
@@ -55,20 +54,9 @@ export class CarePlansRepo {
 
   /** Every plan of the patient, oldest first (revoked ones included), a page at a time. */
   async listByPatient(tenantId: string, patientId: string, query: { cursor?: string; limit?: number } = {}): Promise<Page<CarePlanRecord>> {
-    const { cursor, limit } = pageQuery(query, CARE_PLAN_ID_RE);
-    const tables = this.#ctx.layout.tenant(tenantId);
-    if (!tables) return { items: [], next_cursor: null };
-    const items: CarePlanRecord[] = [];
-    const range = cursor ? { gt: `${patientId}:${cursor}` } : { gt: `${patientId}:` };
-    for await (const key of tables.carePlansByPatient.sub.keys({ ...range, lt: `${patientId};` })) {
-      const plan = await this.get(tenantId, key.slice(patientId.length + 1));
-      if (plan && plan.patient_id === patientId && items.push(plan) > limit) break;
-    }
-    if (items.length > limit) {
-      items.length = limit;
-      return { items, next_cursor: items[limit - 1]!.care_plan_id };
-    }
-    return { items, next_cursor: null };
+    return listPatientIndex(this.#ctx.layout.tenant(tenantId)?.carePlansByPatient, patientId, query, {
+      idRe: CARE_PLAN_ID_RE, get: (id) => this.get(tenantId, id), idOf: (plan) => plan.care_plan_id,
+    });
   }
 
   /** Durable write of operations built from this repo and others (one synced batch). */

@@ -8,32 +8,16 @@ import { newId } from '../../core/crypto.js';
 import { WardClerkError } from '../../core/errors.js';
 import { NoteRecordSchema, type NoteRecord } from '../../core/care/records.js';
 import type { RawOp } from './group-commit.js';
+import { listPatientIndex, patientIndexOp, type Page } from './patient-index.js';
 import { patientSeal, tenantScope, type TenantScope } from './patient-seal.js';
 import { JobRecordSchema, type JobRecord } from './records.js';
-import { MAX_PAGE, type StoreContext } from './store-context.js';
+import type { StoreContext } from './store-context.js';
 import type { SealWith } from './vault.js';
 
-const EMPTY = new Uint8Array(0);
 export const NOTE_ID_RE = /^nt_[0-9A-HJKMNP-TV-Z]{26}$/;
-const DEFAULT_PAGE = 50;
 
 /** What a caller gives to store a new note. */
 export type NoteInput = Pick<NoteRecord, 'patient_id' | 'author' | 'text' | 'source' | 'ocr_confidence' | 'note_date'>;
-
-/** A page of a list, oldest first; `next_cursor` is the last id when another page exists. */
-export interface Page<T> { items: T[]; next_cursor: string | null }
-
-/** Checks limit and cursor of a list query (VALIDATION_FAILED naming the field). */
-export function pageQuery(query: { cursor?: string | undefined; limit?: number | undefined }, idRe: RegExp): { cursor: string | null; limit: number } {
-  const limit = query.limit ?? DEFAULT_PAGE;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
-    throw new WardClerkError('VALIDATION_FAILED', `limit must be an integer from 1 to ${MAX_PAGE}`, { details: { field: 'limit' } });
-  }
-  if (query.cursor !== undefined && !idRe.test(query.cursor)) {
-    throw new WardClerkError('VALIDATION_FAILED', 'cursor is not one this API returned', { details: { field: 'cursor' } });
-  }
-  return { cursor: query.cursor ?? null, limit };
-}
 
 export class NotesRepo {
   readonly #ctx: StoreContext;
@@ -71,7 +55,7 @@ export class NotesRepo {
   /** Operations that store `note` (and, when `fresh`, its patient index entry). */
   ops(scope: TenantScope, seal: SealWith, note: NoteRecord, fresh = false): RawOp[] {
     const ops = [this.#ctx.vault.put(scope.tables.notes, note.note_id, note, seal)];
-    if (fresh) ops.push({ type: 'put', key: scope.tables.notesByPatient.fullKey(`${note.patient_id}:${note.note_id}`), value: EMPTY });
+    if (fresh) ops.push(patientIndexOp(scope.tables.notesByPatient, note.patient_id, note.note_id));
     return ops;
   }
 
@@ -96,19 +80,8 @@ export class NotesRepo {
 
   /** A patient's notes, oldest first, a page at a time. */
   async listByPatient(tenantId: string, patientId: string, query: { cursor?: string; limit?: number } = {}): Promise<Page<NoteRecord>> {
-    const { cursor, limit } = pageQuery(query, NOTE_ID_RE);
-    const tables = this.#ctx.layout.tenant(tenantId);
-    if (!tables) return { items: [], next_cursor: null };
-    const items: NoteRecord[] = [];
-    const range = cursor ? { gt: `${patientId}:${cursor}` } : { gt: `${patientId}:` };
-    for await (const key of tables.notesByPatient.sub.keys({ ...range, lt: `${patientId};` })) {
-      const note = await this.get(tenantId, key.slice(patientId.length + 1));
-      if (note && note.patient_id === patientId && items.push(note) > limit) break;
-    }
-    if (items.length > limit) {
-      items.length = limit;
-      return { items, next_cursor: items[limit - 1]!.note_id };
-    }
-    return { items, next_cursor: null };
+    return listPatientIndex(this.#ctx.layout.tenant(tenantId)?.notesByPatient, patientId, query, {
+      idRe: NOTE_ID_RE, get: (id) => this.get(tenantId, id), idOf: (note) => note.note_id,
+    });
   }
 }

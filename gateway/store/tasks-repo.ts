@@ -6,12 +6,11 @@
 import { WardClerkError } from '../../core/errors.js';
 import { TaskRecordSchema, type TaskRecord } from '../../core/care/records.js';
 import type { RawOp } from './group-commit.js';
-import { pageQuery, type Page } from './notes-repo.js';
+import { listPatientIndex, patientIndexOp, type Page } from './patient-index.js';
 import type { TenantScope } from './patient-seal.js';
 import type { StoreContext } from './store-context.js';
 import type { SealWith } from './vault.js';
 
-const EMPTY = new Uint8Array(0);
 export const TASK_ID_RE = /^tk_[0-9A-HJKMNP-TV-Z]{26}$/;
 
 export class TasksRepo {
@@ -24,7 +23,7 @@ export class TasksRepo {
   /** Operations that store `task` (and, when `fresh`, its patient index entry). */
   ops(scope: TenantScope, seal: SealWith, task: TaskRecord, fresh = false): RawOp[] {
     const ops = [this.#ctx.vault.put(scope.tables.tasks, task.task_id, TaskRecordSchema.parse(task), seal)];
-    if (fresh) ops.push({ type: 'put', key: scope.tables.tasksByPatient.fullKey(`${task.patient_id}:${task.task_id}`), value: EMPTY });
+    if (fresh) ops.push(patientIndexOp(scope.tables.tasksByPatient, task.patient_id, task.task_id));
     return ops;
   }
 
@@ -37,21 +36,10 @@ export class TasksRepo {
 
   /** A patient's tasks, oldest first, optionally only those of one status. */
   async listByPatient(tenantId: string, patientId: string, query: { cursor?: string; limit?: number; status?: TaskRecord['status'] } = {}): Promise<Page<TaskRecord>> {
-    const { cursor, limit } = pageQuery(query, TASK_ID_RE);
-    const tables = this.#ctx.layout.tenant(tenantId);
-    if (!tables) return { items: [], next_cursor: null };
-    const items: TaskRecord[] = [];
-    const range = cursor ? { gt: `${patientId}:${cursor}` } : { gt: `${patientId}:` };
-    for await (const key of tables.tasksByPatient.sub.keys({ ...range, lt: `${patientId};` })) {
-      const task = await this.get(tenantId, key.slice(patientId.length + 1));
-      if (!task || task.patient_id !== patientId || (query.status && task.status !== query.status)) continue;
-      if (items.push(task) > limit) break;
-    }
-    if (items.length > limit) {
-      items.length = limit;
-      return { items, next_cursor: items[limit - 1]!.task_id };
-    }
-    return { items, next_cursor: null };
+    const { status } = query;
+    return listPatientIndex(this.#ctx.layout.tenant(tenantId)?.tasksByPatient, patientId, query, {
+      idRe: TASK_ID_RE, get: (id) => this.get(tenantId, id), idOf: (task) => task.task_id, keep: (task) => !status || task.status === status,
+    });
   }
 
   /** Stores a changed task with the operations that go with it (its event) in one synced batch. */
