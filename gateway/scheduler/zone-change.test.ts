@@ -37,8 +37,8 @@ interface World extends AsyncDisposable {
   patient: TestPerson;
   patientId: string;
   request<T>(method: string, path: string, who: TestPerson, body?: unknown): Promise<{ status: number; body: Envelope<T> }>;
-  /** Runs the dispatcher in `stepMs` steps up to `to`, checking every first delivery in as taken. */
-  runUntil(to: number, stepMs?: number): Promise<void>;
+  /** Runs the dispatcher in `stepMs` steps up to `to`, checking every first delivery in as taken (unless `checkIn` is false: then they go missed). */
+  runUntil(to: number, stepMs?: number, checkIn?: boolean): Promise<void>;
   /** First deliveries (nag 0) so far: [reminder id, due instant, course index]. */
   deliveries(): Array<{ id: string; series: string; at: number }>;
   replans(): Promise<ReplanRecord[]>;
@@ -67,7 +67,7 @@ async function setup(start: number): Promise<World> {
   const seen = new Set<string>();
   const w: World = {
     fx, clock, scheduler, events, tenant, patient, patientId, request,
-    async runUntil(to, stepMs = 15 * 60_000) {
+    async runUntil(to, stepMs = 15 * 60_000, checkIn = true) {
       while (clock.now() < to) {
         clock.set(Math.min(to, clock.now() + stepMs));
         await scheduler.dispatcher.runDue();
@@ -75,7 +75,7 @@ async function setup(start: number): Promise<World> {
           const id = String(e.data.reminder_id);
           if (e.type !== 'reminder.due' || e.data.nag !== 0 || seen.has(id)) continue;
           seen.add(id);
-          await checkInReminder(scheduler.ctx, tenant, patientId, id, { action: 'taken' });
+          if (checkIn) await checkInReminder(scheduler.ctx, tenant, patientId, id, { action: 'taken' });
         }
       }
     },
@@ -185,5 +185,32 @@ describe('a patient changes time zone', () => {
     expect((await w.request<PatientView>('GET', `/api/v1/patients/${w.patientId}`, w.patient)).body.data?.time_zone).toBe(LONDON);
     expect(await w.fx.store.reminders.seriesOfPatient(w.tenant, w.patientId)).toEqual(before);
     expect(await w.replans()).toEqual([]);
+  });
+
+  it('a course a missed dose already re-planned keeps each remaining dose at its local time, and still completes', async () => {
+    world = await setup(inZone(LONDON, '2027-06-01T08:00'));
+    const w = world;
+    expect((await w.request<PatientView>('PATCH', `/api/v1/patients/${w.patientId}`, w.patient, { time_zone: LONDON })).status).toBe(200);
+    await activate(w, LONDON, [['act_course', { repeat: { frequency: 2, period: 1, periodUnit: 'd', boundsDuration: { value: 3, code: 'd' } } }]]);
+    await w.runUntil(inZone(LONDON, '2027-06-01T12:00'), 15 * 60_000, false); // 09:00 is never answered: missed, made up later
+    const [series] = await w.fx.store.reminders.seriesOfPatient(w.tenant, w.patientId);
+    expect(series?.replanned).not.toBeNull();
+    expect((await w.request<PatientView>('PATCH', `/api/v1/patients/${w.patientId}`, w.patient, { time_zone: NY })).status).toBe(200);
+    const rezoned = (await w.fx.store.reminders.getSeries(w.tenant, series!.series_id))!;
+    const future = rezoned.replanned!.filter((d) => d.at > w.clock.now());
+    expect(future.length).toBeGreaterThan(0);
+    expect(future.every((d) => ['09:00', '21:00'].includes(local(NY, d.at).slice(6)))).toBe(true);
+
+    await w.runUntil(inZone(NY, '2027-06-06T00:00'), 30 * 60_000);
+    const after = w.deliveries().slice(1);
+    expect(after.map((d) => local(NY, d.at).slice(6)).every((t) => t === '09:00' || t === '21:00')).toBe(true);
+    expect(new Set(w.deliveries().map((d) => d.id)).size).toBe(w.deliveries().length);
+    const indexes = (await Promise.all(after.map((d) => w.fx.store.reminders.getReminder(w.tenant, d.id)))).map((r) => r!.index);
+    expect(indexes).toEqual([...indexes].sort((a, b) => a - b));
+    expect(new Set(indexes).size).toBe(indexes.length);
+    // Six doses in the course: the missed first one made up, none doubled, none lost to the move.
+    expect(indexes).toEqual([0, 1, 2, 3, 4, 5]);
+    expect((await w.fx.store.reminders.getSeries(w.tenant, series!.series_id))?.status).toBe('ended');
+    expect((await w.replans()).map((r) => r.trigger)).toContain('time_zone');
   });
 });
