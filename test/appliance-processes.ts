@@ -2,7 +2,7 @@
  * The whole appliance as real processes, as `npm start` runs it: a nats-server with the per-role
  * credentials and encrypted JetStream, then `wardclerk gateway`, `engine` and `worker` as child
  * processes on a temp data dir. For suites that must observe processes from outside (pids, RSS,
- * crashes): the fuzz suite. Dispose with `await using` or close().
+ * crashes): the fuzz suite, the gateway kill -9 suite. Dispose with `await using` or close().
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,13 +17,20 @@ import { startRole, type RoleProcess } from './role-process.js';
 export type ProcessRole = 'gateway' | 'engine' | 'worker';
 
 export interface ProcessAppliance {
-  url: string;
+  /** The gateway's HTTP base URL (a new port after restart('gateway')). */
+  readonly url: string;
   dataDir: string;
   adminPassword: string;
   nats: NatsServerHandle;
-  roles: Record<ProcessRole, RoleProcess>;
-  /** Pid per role and of nats-server, as started. */
+  /** The running process of each role (replaced by restart()). */
+  readonly roles: Readonly<Record<ProcessRole, RoleProcess>>;
+  /** Pid per role and of nats-server, as running now. */
   pids(): Record<ProcessRole | 'nats', number>;
+  /**
+   * Starts `role` again on the same data dir and NATS server (stopped first when still running;
+   * after `roles[role].kill9()` this is the restart after a crash). Resolves once it is ready.
+   */
+  restart(role: ProcessRole): Promise<RoleProcess>;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -65,27 +72,30 @@ export async function startProcessAppliance(env: Record<string, string> = {}): P
     WARDCLERK_LOG_LEVEL: 'warn',
     ...env,
   };
-  const started: RoleProcess[] = [];
+  const roles: Partial<Record<ProcessRole, RoleProcess>> = {};
+  const order: ProcessRole[] = ['gateway', 'engine', 'worker'];
   const close = async () => {
-    for (const r of started.reverse()) await r.stop().catch(() => undefined);
+    for (const role of [...order].reverse()) await roles[role]?.stop().catch(() => undefined);
     await nats.stop();
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    for (const role of ['gateway', 'engine', 'worker'] as const) started.push(await startRole(role, roleEnv));
+    for (const role of order) roles[role] = await startRole(role, roleEnv);
   } catch (e) {
     await close();
     throw e;
   }
-  const [gateway, engine, worker] = started as [RoleProcess, RoleProcess, RoleProcess];
-  const roles = { gateway, engine, worker };
+  const running = roles as Record<ProcessRole, RoleProcess>;
   return {
-    url: gateway.url!,
+    get url() {
+      return running.gateway.url!;
+    },
     dataDir,
     adminPassword: PROCESS_APPLIANCE_PASSWORD,
     nats,
-    roles,
-    pids: () => ({ gateway: gateway.pid, engine: engine.pid, worker: worker.pid, nats: nats.pid }),
+    roles: running,
+    pids: () => ({ gateway: running.gateway.pid, engine: running.engine.pid, worker: running.worker.pid, nats: nats.pid }),
+    restart: async (role) => (running[role] = await running[role].restart()),
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../scripts/supervisor/free-port.js';
 import { isAlive } from '../scripts/supervisor/process-group.js';
@@ -27,6 +28,18 @@ describe('startRole', () => {
     await using worker = await startRole('worker', { NATS_URL: nats.url, WARDCLERK_NATS_CREDENTIALS: nats.credentialsFile('worker') });
     await worker.kill9();
     expect(isAlive(worker.pid)).toBe(false);
+  });
+
+  it('restart() after kill9() starts the same role again with the same environment', async () => {
+    const env = { NATS_URL: nats.url, WARDCLERK_NATS_CREDENTIALS: nats.credentialsFile('worker'), WARDCLERK_LOG_LEVEL: 'debug' };
+    const worker = await startRole('worker', env);
+    await worker.kill9();
+    await using again = await worker.restart();
+    expect(again.pid).not.toBe(worker.pid);
+    expect(isAlive(worker.pid)).toBe(false);
+    expect(isAlive(again.pid)).toBe(true);
+    const environ = readFileSync(`/proc/${again.pid}/environ`, 'utf8').split('\0');
+    for (const [name, value] of Object.entries(env)) expect(environ).toContain(`${name}=${value}`);
   });
 
   it('rejects naming the role when it cannot become ready', async () => {

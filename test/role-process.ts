@@ -25,6 +25,13 @@ export interface RoleProcess {
   kill9(): Promise<void>;
   /** SIGTERM, then SIGKILL after 10 s; resolves once it is gone. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Starts the same role again with the same environment and options (so on the same data dir and
+   * NATS server), once this one is gone: stopped first when still running, or after kill9() as a
+   * crash would leave it. Resolves with the new process's handle (a gateway on WARDCLERK_PORT=0
+   * gets a new port: read its `url`); this handle stays stopped.
+   */
+  restart(): Promise<RoleProcess>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -68,6 +75,10 @@ export async function startRole(role: Role, env: Record<string, string>, options
     },
     stop: async () => {
       await child.stop(10_000);
+    },
+    restart: async () => {
+      await child.stop(10_000);
+      return startRole(role, env, options);
     },
     [Symbol.asyncDispose]: () => handle.stop(),
   };
