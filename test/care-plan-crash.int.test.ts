@@ -2,38 +2,19 @@
  * kill -9 during a supersede: a real process stores and settles notes one after another (each
  * batch: new plan active, old plan revoked, its reminders cancelled, new reminders made) and is
  * SIGKILLed mid-stream. Afterwards exactly one plan is active — never both, never neither —
- * the active pointer names it, and no revoked plan has a reminder still pending.
+ * the active pointer names it, and no revoked plan has a reminder still pending. The same with
+ * the real gateway process, killed during a note's supersede: test/gateway-kill9.int.test.ts.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadOrCreateMasterKey } from '../core/master-key.js';
 import { openStore } from '../gateway/store/store.js';
+import { runCrashHelper } from './crash-helper.js';
 
-const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
-
-function runHelper(args: string[], killAfter?: number): Promise<{ lines: string[]; signal: string | null }> {
-  const child = spawn(process.execPath, ['bin/run-ts.js', 'gateway/care-plans/crash-supersede.ts', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  onTestFinished(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    if (killAfter !== undefined && child.signalCode === null && (out.match(/^ok /gm)?.length ?? 0) >= killAfter) child.kill('SIGKILL');
-  });
-  return new Promise((ok, fail) => {
-    const deadline = setTimeout(() => { child.kill('SIGKILL'); fail(new Error(`helper timed out; stderr: ${err}`)); }, 60_000);
-    child.on('close', (code, signal) => {
-      clearTimeout(deadline);
-      if (code !== 0 && signal !== 'SIGKILL') fail(new Error(`helper exited ${code}; stderr: ${err}`));
-      else ok({ lines: out.split('\n').slice(0, -1), signal });
-    });
-  });
-}
+const runHelper = (args: string[], killAfter?: number) =>
+  runCrashHelper('gateway/care-plans/crash-supersede.ts', args, killAfter === undefined ? undefined : { prefix: 'ok ', count: killAfter });
 
 describe('supersede across kill -9', () => {
   it('exactly one plan is active after each crash, and no revoked plan keeps a pending reminder', async () => {

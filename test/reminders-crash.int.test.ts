@@ -1,35 +1,21 @@
-import { spawn } from 'node:child_process';
+/**
+ * kill -9 mid-dispatch: a real process runs the dispatcher over 800 reminders due at once and is
+ * SIGKILLed after 100 deliveries; run again, it delivers the rest. Every reminder is delivered
+ * exactly once (one delivery id each, `.1`), and nothing is left in the outbox. The same with the
+ * real gateway process, killed around reminders' due time: test/gateway-kill9.int.test.ts.
+ */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadOrCreateMasterKey } from '../core/master-key.js';
 import { openStore } from '../gateway/store/store.js';
+import { runCrashHelper } from './crash-helper.js';
 
-const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const N = 800;
 
-/** Runs the helper; with `killAfter`, SIGKILLs it once that many `rel` lines were printed. */
-function runHelper(args: string[], killAfter?: number): Promise<{ lines: string[]; signal: string | null }> {
-  const child = spawn(process.execPath, ['bin/run-ts.js', 'gateway/scheduler/crash-dispatcher.ts', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  onTestFinished(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    if (killAfter !== undefined && child.signalCode === null && (out.match(/^rel /gm)?.length ?? 0) >= killAfter) child.kill('SIGKILL');
-  });
-  return new Promise((ok, fail) => {
-    const deadline = setTimeout(() => { child.kill('SIGKILL'); fail(new Error(`helper timed out; stderr: ${err}`)); }, 60_000);
-    child.on('close', (code, signal) => {
-      clearTimeout(deadline);
-      if (code !== 0 && signal !== 'SIGKILL') fail(new Error(`helper exited ${code}; stderr: ${err}`));
-      else ok({ lines: out.split('\n').slice(0, -1), signal }); // complete lines only
-    });
-  });
-}
+const runHelper = (args: string[], killAfter?: number) =>
+  runCrashHelper('gateway/scheduler/crash-dispatcher.ts', args, killAfter === undefined ? undefined : { prefix: 'rel ', count: killAfter });
 
 describe('reminder delivery across kill -9', () => {
   it('every due reminder is delivered exactly once after a SIGKILL mid-dispatch and a restart', async () => {
