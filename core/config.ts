@@ -8,6 +8,11 @@ import { z } from 'zod';
 import { WardClerkError } from './errors.js';
 import { allowEntryProblem } from './net/target-policy.js';
 
+/** Most attempts per batch item or note (each attempt's redelivery delay is one JetStream back-off entry). */
+export const ITEM_MAX_DELIVER_MAX = 100;
+/** Longest ack wait of a batch item or note: one hour. */
+export const ITEM_ACK_WAIT_MS_MAX = 3_600_000;
+
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'])
@@ -60,8 +65,14 @@ const ENV = {
   WARDCLERK_WEBHOOK_MAX_PENDING: { schema: z.coerce.number().int().min(1).max(100000).default(500), help: 'deliveries one subscription may have queued or retrying before new events for it are skipped' },
   WARDCLERK_WEBHOOK_DISABLE_AFTER_FAILURES: { schema: z.coerce.number().int().min(1).default(20), help: 'consecutive failed attempts after which a subscription is disabled' },
   WARDCLERK_WEBHOOK_DISABLE_AFTER_MS: { schema: z.coerce.number().int().min(0).default(3_600_000), help: 'milliseconds the failures must span before a subscription is disabled' },
-  WARDCLERK_ITEM_MAX_DELIVER: { schema: z.coerce.number().int().min(1).default(5), help: 'a positive integer' },
-  WARDCLERK_ITEM_ACK_WAIT_MS: { schema: z.coerce.number().int().min(500).default(30000), help: 'milliseconds before an unacknowledged batch item is redelivered' },
+  WARDCLERK_ITEM_MAX_DELIVER: {
+    schema: z.coerce.number().int().min(1).max(ITEM_MAX_DELIVER_MAX).default(5),
+    help: `attempts per batch item or note, an integer 1–${ITEM_MAX_DELIVER_MAX}`,
+  },
+  WARDCLERK_ITEM_ACK_WAIT_MS: {
+    schema: z.coerce.number().int().min(500).max(ITEM_ACK_WAIT_MS_MAX).default(30000),
+    help: `milliseconds before an unacknowledged batch item or note is redelivered, 500–${ITEM_ACK_WAIT_MS_MAX}`,
+  },
   WARDCLERK_WORKER_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(256).default(8), help: '1–256' },
   WARDCLERK_ENGINE_THREADS: { schema: z.coerce.number().int().min(0).default(0), help: 'threads for local models; 0 = physical cores' },
   WARDCLERK_AWS_REGION: { schema: z.string().min(1).optional(), help: 'an AWS region for Bedrock/Textract, e.g. us-east-1 (only when a cloud provider is enabled)' },

@@ -28,9 +28,19 @@ async function ensureConsumer(jsm: JetStreamManager, stream: string, cfg: Partia
   else await jsm.consumers.add(stream, cfg);
 }
 
-/** Exponential back-off list of `length` entries starting at `firstMs`. */
-export function backoffSchedule(firstMs: number, length: number): number[] {
-  return Array.from({ length }, (_, i) => firstMs * 2 ** i);
+/**
+ * Longest redelivery delay of an item or note: doubling stops here. Without a cap, 50 attempts
+ * from a 1 s ack wait reach 2^48 s, whose nanoseconds JSON writes as `2.8e+23`, and nats-server
+ * refuses the consumer config as invalid JSON.
+ */
+export const ITEM_BACKOFF_CAP_MS = 3_600_000;
+
+/**
+ * Exponential back-off list of `length` entries starting at `firstMs`, each at most `capMs` (but
+ * never below `firstMs`): every entry stays a small whole number of milliseconds.
+ */
+export function backoffSchedule(firstMs: number, length: number, capMs = ITEM_BACKOFF_CAP_MS): number[] {
+  return Array.from({ length }, (_, i) => Math.max(firstMs, Math.min(capMs, firstMs * 2 ** i)));
 }
 
 /** Creates or updates every stream and durable consumer. Safe to call from many processes. */
