@@ -24,6 +24,7 @@ import { startSessionSweep } from './auth/session-sweep.js';
 import { createTokenService } from './auth/token-service.js';
 import { withVerifyCache } from './auth/verify-cache.js';
 import { serveStore } from './bus-service/store-service.js';
+import { requeueNotes, startNoteRequeue } from './care-plans/note-queue.js';
 import { serveNoteSubjects } from './care-plans/store-subjects.js';
 import { webhookStoreSettings } from './webhooks/settings.js';
 import { createEventPublisher } from './events/publisher.js';
@@ -81,6 +82,11 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
   });
   // The notes pipeline settles through the store, with the scheduler's reminder ops in the same batch.
   serveNoteSubjects({ bus, store, events, log, scheduler, now: () => scheduler.ctx.clock.now() });
+  // Notes a crash left stored but not queued are queued now (before any request can be queuing
+  // one), and older ones on a timer should this pass fail.
+  const noteQueue = { store, js: bus.js, log };
+  await requeueNotes(noteQueue).catch((e: unknown) => log.warn({ err: { type: (e as Error)?.name } }, 'notes not re-queued at start; the timer retries'));
+  const noteRequeue = startNoteRequeue(noteQueue);
   const deps: GatewayDeps = {
     config, log, store, bus, tokens, metrics, events, scheduler,
     extract: (tenantId, text, options) =>
@@ -109,6 +115,7 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
     url,
     async close() {
       await scheduler.close();
+      await noteRequeue.close();
       await sessionSweep.close();
       await hub.close();
       await new Promise<void>((r) => {

@@ -4,14 +4,13 @@
  * function first loads the patient through people/access.ts: a caller who may not see the patient
  * gets 404, exactly as for a patient that does not exist.
  */
-import { encodeJson } from '../../core/bus.js';
-import { noteSubject } from '../../core/contracts.js';
 import { WardClerkError } from '../../core/errors.js';
 import type { Actor, CarePlanRecord, NoteRecord } from '../../core/care/records.js';
 import { loadPatientFor } from '../people/access.js';
 import type { Principal } from '../http/app-env.js';
 import type { GatewayDeps } from '../http/deps.js';
 import type { Page } from '../store/patient-index.js';
+import { publishNoteJob } from './note-queue.js';
 import { settleNote } from './settle-note.js';
 
 /** What the care-plans services use of the gateway's deps. */
@@ -80,16 +79,23 @@ export async function createNote(deps: CareDeps, principal: Principal, patientId
     patient_id: patient.patient_id, author: actorOf(principal), text: input.text, source: input.source,
     ocr_confidence: input.ocrConfidence ?? null, note_date: noteDate,
   });
-  // Ids only on the stream; the note id de-duplicates a retried publish.
+  // Ids only on the stream; the note id de-duplicates a retried publish. The note's queue entry,
+  // stored with it, is removed once the job is queued; were this process to die first, the next
+  // start queues the job (note-queue.ts).
   try {
-    await deps.bus.js.publish(noteSubject(tenantId), encodeJson({ tenant_id: tenantId, note_id: note.note_id }), { msgID: note.note_id });
+    await publishNoteJob(deps.bus.js, tenantId, note.note_id);
   } catch (e) {
     // Not queued: the note is settled as failed now (never left pending for ever), and the caller told.
+    // Should even that fail, the queue entry stays and the re-queue timer queues the note later.
     const error = new WardClerkError('OVERLOADED', 'The work queue did not take the note; send it again', { cause: e });
     await settleNote({ ...deps, now: () => deps.scheduler.ctx.clock.now() }, tenantId, note.note_id, { ok: false, code: error.code, message: error.message })
+      .then(() => deps.store.noteQueue.remove([note.note_id]))
       .catch((x: unknown) => deps.log.error({ note_id: note.note_id, err: { type: (x as Error)?.name } }, 'note left pending'));
     throw error;
   }
+  // The job is queued: a removal that fails only leaves an entry the re-queue drops or de-duplicates.
+  await deps.store.noteQueue.remove([note.note_id])
+    .catch((x: unknown) => deps.log.warn({ note_id: note.note_id, err: { type: (x as Error)?.name } }, 'note queue entry not removed'));
   deps.log.info({ note_id: note.note_id, job_id: job.job_id }, 'note queued');
   return { note, job_id: job.job_id };
 }

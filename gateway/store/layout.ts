@@ -126,6 +126,8 @@ export class Layout {
   readonly clients: Table;
   /** event id → sealed WardEvent committed with its change, not yet published (ids only) */
   readonly outbox: Table;
+  /** note id → sealed (system key) pointer to a stored note whose job may not be queued yet (ids only) */
+  readonly noteQueue: Table;
   /**
    * The scheduler's due index across tenants (issue 8): `<due epoch ms, 15 digits>:<random id>` →
    * sealed (system key) pointer to a tenant's reminder. Keys hold only times and random ids.
@@ -140,6 +142,7 @@ export class Layout {
     this.tenants = this.#table(['tenants']);
     this.clients = this.#table(['clients']);
     this.outbox = this.#table(['outbox']);
+    this.noteQueue = this.#table(['note-queue']);
     this.due = this.#table(['due']);
   }
 

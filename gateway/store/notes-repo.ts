@@ -2,12 +2,15 @@
  * Doctors' notes (issue 8): sealed with the patient's key, listed per patient through
  * `<patient id>:<note id>` keys (ids only). A note is stored together with a one-item job record
  * (tenant key, ids and counts only) so API clients can follow it like a batch job; the pipeline's
- * outcome updates both in the same batch as the plan it creates (care-plans-repo.ts).
+ * outcome updates both in the same batch as the plan it creates (care-plans-repo.ts). A new note
+ * is also entered in the note queue (note-queue-repo.ts) in that same batch, so a note is never
+ * stored without a record that its job still has to be queued.
  */
 import { newId } from '../../core/crypto.js';
 import { WardClerkError } from '../../core/errors.js';
 import { NoteRecordSchema, type NoteRecord } from '../../core/care/records.js';
 import type { RawOp } from './group-commit.js';
+import type { NoteQueueRepo } from './note-queue-repo.js';
 import { listPatientIndex, patientIndexOp, type Page } from './patient-index.js';
 import { patientSeal, tenantScope, type TenantScope } from './patient-seal.js';
 import { JobRecordSchema, type JobRecord } from './records.js';
@@ -21,9 +24,11 @@ export type NoteInput = Pick<NoteRecord, 'patient_id' | 'author' | 'text' | 'sou
 
 export class NotesRepo {
   readonly #ctx: StoreContext;
+  readonly #queue: NoteQueueRepo;
 
-  constructor(ctx: StoreContext) {
+  constructor(ctx: StoreContext, queue: NoteQueueRepo) {
     this.#ctx = ctx;
+    this.#queue = queue;
   }
 
   /** Runs `fn` alone for this patient's notes and plans (one settle or plan edit at a time). */
@@ -39,7 +44,10 @@ export class NotesRepo {
     return { scope, seal };
   }
 
-  /** Stores a new pending note and its job in ONE synced batch (with `alsoWrite`, e.g. an outbox event). */
+  /**
+   * Stores a new pending note, its job and its note-queue entry in ONE synced batch (with
+   * `alsoWrite`, e.g. an outbox event). The caller then queues the job (care-plans/note-queue.ts).
+   */
   async create(tenantId: string, input: NoteInput, alsoWrite: RawOp[] = []): Promise<{ note: NoteRecord; job: JobRecord }> {
     const { scope, seal } = await this.seal(tenantId, input.patient_id);
     const now = new Date().toISOString();
@@ -48,7 +56,7 @@ export class NotesRepo {
       items: null, extraction: null, error: null, created_at: now, processed_at: null,
     });
     const job: JobRecord = { job_id: note.job_id, tenant_id: tenantId, total: 1, completed: 0, failed: 0, created_at: now, updated_at: now, errors: [] };
-    await this.#ctx.writer.write([...this.ops(scope, seal, note, true), this.jobOp(scope, job), ...alsoWrite]);
+    await this.#ctx.writer.write([...this.ops(scope, seal, note, true), this.jobOp(scope, job), this.#queue.op(tenantId, note.note_id), ...alsoWrite]);
     return { note, job };
   }
 

@@ -13,6 +13,7 @@ import { KeyedLock } from './keyed-lock.js';
 import { Keyring } from './keyring.js';
 import { Layout, type RootDb } from './layout.js';
 import { OutboxRepo } from './outbox-repo.js';
+import { NoteQueueRepo } from './note-queue-repo.js';
 import { InvitationsRepo } from './invitations-repo.js';
 import { SessionsRepo } from './sessions-repo.js';
 import { TenantSettingsRepo } from './tenant-settings-repo.js';
@@ -51,6 +52,7 @@ export class Store implements AsyncDisposable {
   readonly outbox: OutboxRepo;
   readonly reminders: RemindersRepo;
   readonly notes: NotesRepo;
+  readonly noteQueue: NoteQueueRepo;
   readonly carePlans: CarePlansRepo;
   readonly tasks: TasksRepo;
   readonly users: UsersRepo;
@@ -77,7 +79,8 @@ export class Store implements AsyncDisposable {
     this.webhookDeliveries = new WebhookDeliveriesRepo(ctx, this.webhooks);
     this.outbox = new OutboxRepo(ctx, db);
     this.reminders = new RemindersRepo(ctx);
-    this.notes = new NotesRepo(ctx);
+    this.noteQueue = new NoteQueueRepo(ctx, db);
+    this.notes = new NotesRepo(ctx, this.noteQueue);
     this.carePlans = new CarePlansRepo(ctx);
     this.tasks = new TasksRepo(ctx);
     this.users = new UsersRepo(ctx);
