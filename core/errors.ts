@@ -64,6 +64,13 @@ export const ERROR_STATUS = {
   REMINDER_ALREADY_CHECKED_IN: 409,
   REMINDER_CANCELLED: 409,
   REMINDER_NOT_DUE: 409,
+  // patient documents (issue 9): tier 1 refusals, nothing stored
+  EMPTY_FILE: 400,
+  INVALID_DOCX: 400,
+  ENCRYPTED_PDF: 400,
+  TOO_MANY_PAGES: 413,
+  IMAGE_TOO_LARGE: 413,
+  ARCHIVE_TOO_LARGE: 413,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
