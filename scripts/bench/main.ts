@@ -14,6 +14,7 @@ const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = {
   schedule: async () => (await import('./schedule-expansion.js')).benchScheduleExpansion(),
   reminders: async () => (await import('./reminders.js')).benchReminders(),
   plan: async () => (await import('./plan.js')).benchPlan(),
+  retrieval: async () => (await import('./retrieval.js')).benchRetrieval(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
