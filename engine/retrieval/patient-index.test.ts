@@ -97,6 +97,26 @@ describe('PatientIndex with the concept embedder', () => {
     expect(index.size).toBe(size);
   });
 
+  it('with a time in the question, the passage from the right date rises among relevant ones', async () => {
+    const visit = (docId: string, date: string, dose: string): (typeof RECORD_A)[number] => ({
+      docId, type: 'consultation_note', clinicalDate: date, title: 'Diabetes review', pages: [`Plan:\nMetformin ${dose} twice daily.`],
+    });
+    // Document order decides ties; each index is ordered so that without the cue another passage wins.
+    const oldestFirst = await buildIndex('pat-b', [visit('v1', '2022-03-01', '500 mg'), visit('v2', '2023-03-01', '1 g'), visit('v3', '2024-03-01', '850 mg'), ...RECORD_A], embedder);
+    const newestFirst = await buildIndex('pat-b', [visit('v2', '2023-03-01', '1 g'), visit('v3', '2024-03-01', '850 mg'), visit('v1', '2022-03-01', '500 mg'), ...RECORD_A], embedder);
+    expect((await ask(oldestFirst, 'What dose of metformin am I on now?', { k: 3 }))[0]!.docId).not.toBe('v3');
+    expect((await ask(oldestFirst, 'What dose of metformin am I on now?', { recency: 'latest', k: 3 }))[0]!.docId).toBe('v3');
+    expect((await ask(newestFirst, 'What dose of metformin did I start on?', { k: 3 }))[0]!.docId).not.toBe('v1');
+    expect((await ask(newestFirst, 'What dose of metformin did I start on?', { recency: 'earliest', k: 3 }))[0]!.docId).toBe('v1');
+    const index = oldestFirst;
+    const latest = await ask(index, 'What dose of metformin am I on now?', { recency: 'latest', k: 3 });
+    // Without a time the dates play no part; bm25 and vector modes ignore it.
+    const plain = await ask(index, 'What dose of metformin am I on now?', { k: 3 });
+    expect(plain.map((h) => h.score)).not.toEqual(latest.map((h) => h.score));
+    const bm25 = await ask(index, 'metformin', { mode: 'bm25', recency: 'earliest' });
+    expect(bm25).toEqual(await ask(index, 'metformin', { mode: 'bm25' }));
+  });
+
   it('estimates its memory, growing with its chunks', async () => {
     const small = await buildIndex('pat-a', RECORD_A.slice(0, 1), embedder);
     const large = await buildIndex('pat-a', RECORD_A, embedder);

@@ -12,6 +12,7 @@ import { Bm25Index } from './bm25-index.js';
 import { type Chunk, retrievalText } from './chunk.js';
 import { reciprocalRankFusion } from './rrf.js';
 import { chunkFilter, isUnfiltered, type SearchFilters } from './search-filters.js';
+import type { Recency } from './temporal-cue.js';
 import { VectorIndex, type VectorIndexOptions } from './vector-index.js';
 
 export interface IndexedChunk {
@@ -44,6 +45,11 @@ export interface SearchQuery {
   filters?: SearchFilters;
   /** Default `hybrid`: BM25 and vector lists fused by reciprocal rank (k = 60). */
   mode?: SearchMode;
+  /**
+   * The question's time (`temporalCue`): in hybrid mode, the best `RECENCY_POOL` passages of each
+   * list, ordered by clinical date, join the fusion as a third list.
+   */
+  recency?: Recency | null;
 }
 
 export interface SearchHit {
@@ -71,6 +77,8 @@ export interface SearchHit {
 /** How deep each list is read before fusion: enough that a passage ranked well by one list is seen. */
 const CANDIDATES_MIN = 50;
 const CANDIDATES_PER_K = 5;
+/** Passages of each list that the recency list orders (chosen before measuring; see temporal-cue.ts). */
+const RECENCY_POOL = 10;
 /** Fixed cost per chunk in the estimate: the chunk object, its ids, the slot maps (measured ~300 B). */
 const CHUNK_OVERHEAD_BYTES = 320;
 /** Heap per (term, chunk) posting, measured ~69 B on 5,000 chunks (npm run bench -- retrieval). */
@@ -169,7 +177,9 @@ export class PatientIndex {
     }
     const bm25 = mode === 'vector' ? [] : this.#bm25.search(query.text, mode === 'bm25' ? k : depth, accept).map((h) => h.slot);
     const vec = vector ? this.#vectors.search(vector, mode === 'vector' ? k : depth, accept ? { test: accept, accepted } : undefined).map((h) => h.slot) : [];
-    const fused = reciprocalRankFusion(mode === 'bm25' ? [bm25] : mode === 'vector' ? [vec] : [bm25, vec]);
+    const lists = mode === 'bm25' ? [bm25] : mode === 'vector' ? [vec] : [bm25, vec];
+    if (mode === 'hybrid' && query.recency) lists.push(this.#byDate([...bm25.slice(0, RECENCY_POOL), ...vec.slice(0, RECENCY_POOL)], query.recency));
+    const fused = reciprocalRankFusion(lists);
     return fused.slice(0, k).map((f) => {
       const slot = f.item;
       const c = this.#chunks.get(slot)!;
@@ -193,6 +203,13 @@ export class PatientIndex {
         vectorRank: mode === 'bm25' ? null : rankIn(vec, slot),
       };
     });
+  }
+
+  /** Distinct dated slots of `slots`, newest or oldest first (ties keep their order). */
+  #byDate(slots: readonly number[], recency: Recency): number[] {
+    const dated = [...new Set(slots)].filter((slot) => this.#chunks.get(slot)!.clinicalDate !== null);
+    const date = (slot: number): string => this.#chunks.get(slot)!.clinicalDate!;
+    return dated.sort((a, b) => (recency === 'latest' ? date(b).localeCompare(date(a)) : date(a).localeCompare(date(b))));
   }
 
   #queryVector(query: SearchQuery): Float32Array {

@@ -5,8 +5,8 @@
  * `concept` embedder. Reports:
  *   - build: `PatientIndex` from 5,000 chunks + vectors (what loading from the store does after
  *     unsealing), and the embedding time apart;
- *   - hybrid search p50/p99 once loaded (the set's questions, lay-expanded and embedded up front,
- *     k = 10; target p99 < 5 ms), and BM25 alone, HNSW alone;
+ *   - hybrid search p50/p99 once loaded (the set's questions, lay-expanded, with their time cue,
+ *     embedded up front; k = 10; target p99 < 5 ms), and BM25 alone, HNSW alone;
  *   - baseline: exact brute-force cosine top-10 over the same 5,000 vectors, and the ratio;
  *   - memory per loaded index: the index's own estimate (what the LRU budgets by) and the measured
  *     growth of heap + external + RSS after a full collection.
@@ -19,6 +19,7 @@ import { type Chunk, type ChunkableDocument, retrievalText } from '../../engine/
 import { chunkDocument } from '../../engine/retrieval/chunk-document.js';
 import { retrievalQuery } from '../../engine/retrieval/lay-terms.js';
 import { PatientIndex } from '../../engine/retrieval/patient-index.js';
+import { temporalCue } from '../../engine/retrieval/temporal-cue.js';
 import { loadRetrievalSet } from '../eval/retrieval/load-retrieval-set.js';
 
 const P99_TARGET_MS = 5;
@@ -85,9 +86,9 @@ export async function benchRetrieval(options: { chunks?: number; rounds?: number
   const embedMs = performance.now() - t;
   const entries = chunks.map((chunk, i) => ({ chunk, vector: vectors[i]! }));
 
-  const questions = loadRetrievalSet().records.flatMap((r) => r.questions.map((q) => retrievalQuery(q.question)));
-  const qv = (await embedder.embed({ texts: questions })).vectors;
-  const queries = questions.map((text, i) => ({ text, vector: qv[i]! }));
+  const asked = loadRetrievalSet().records.flatMap((r) => r.questions.map((q) => q.question));
+  const qv = (await embedder.embed({ texts: asked.map(retrievalQuery) })).vectors;
+  const queries = asked.map((q, i) => ({ text: retrievalQuery(q), vector: qv[i]!, recency: temporalCue(q) }));
 
   // Warm the build path once (JIT, the concept vocabulary), then measure memory around a fresh build.
   new PatientIndex({ patientId: 'warm', space, dimensions: embedder.dimensions, chunks: entries.slice(0, 500) });
@@ -100,7 +101,7 @@ export async function benchRetrieval(options: { chunks?: number; rounds?: number
   gc();
   const after = memory();
 
-  const hybrid = (q: { text: string; vector: Float32Array }): unknown => index.search({ text: q.text, vector: q.vector, space, k: 10 });
+  const hybrid = (q: (typeof queries)[number]): unknown => index.search({ text: q.text, vector: q.vector, space, k: 10, recency: q.recency });
   for (const q of queries) hybrid(q);
   const hybridT = timeEach(queries, rounds, hybrid);
   const bm25T = timeEach(queries, rounds, (q) => index.search({ text: q.text, k: 10, mode: 'bm25' }));

@@ -13,6 +13,7 @@ import { createOnnxEmbedder } from '../../../engine/providers/onnx-embedder.js';
 import { retrievalText } from '../../../engine/retrieval/chunk.js';
 import { type ChunkOptions, chunkDocument } from '../../../engine/retrieval/chunk-document.js';
 import { retrievalQuery } from '../../../engine/retrieval/lay-terms.js';
+import { temporalCue } from '../../../engine/retrieval/temporal-cue.js';
 import { PatientIndex, type SearchMode } from '../../../engine/retrieval/patient-index.js';
 import { type FileSelection, loadRetrievalSet, RETRIEVAL_SET_DIR, type RetrievalRecord } from './load-retrieval-set.js';
 import { answerRanges, firstHitRank, type RankSummary, summarizeRanks } from './score-retrieval.js';
@@ -88,7 +89,7 @@ async function runPatient(record: RetrievalRecord, embedder: Embedder, chunking:
   record.questions.forEach((question, i) => {
     const answers = answerRanges(question.answers, (id) => docs.get(id)?.pages);
     for (const mode of MODES) {
-      const hits = index.search({ text: queries[i]!, vector: q.vectors[i]!, space: q.space, k: DEPTH, mode });
+      const hits = index.search({ text: queries[i]!, vector: q.vectors[i]!, space: q.space, k: DEPTH, mode, recency: temporalCue(question.question) });
       run.ranks[mode].push(firstHitRank(hits, answers));
     }
     run.askers.push(question.asker);
