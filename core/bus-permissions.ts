@@ -36,7 +36,8 @@ const SERVERS: ReadonlyArray<{ prefix: string; server: NatsRole; defaultCallers:
 const CALLERS: Partial<Record<ContractName, readonly NatsRole[]>> = {
   engineSig: ['gateway'],
   enginePing: ['gateway'],
-  engineOcr: ['gateway'],
+  // The documents pipeline (worker) OCRs the pages of scans and photos.
+  engineOcr: ['gateway', 'worker'],
   engineModelsLoad: ['gateway'],
   engineModelsUnload: ['gateway'],
 };
@@ -50,6 +51,7 @@ const STREAM_ROLES: { [K in StreamName]: { publishers: readonly NatsRole[]; cons
   // The worker fans events out into deliveries; the gateway re-queues one an operator asks to redeliver.
   deliveries: { publishers: ['worker', 'gateway'], consumers: ['worker'] },
   notes: { publishers: ['gateway'], consumers: ['worker'] },
+  docs: { publishers: ['gateway'], consumers: ['worker'] },
   dead: { publishers: ['worker'], consumers: [] },
 };
 

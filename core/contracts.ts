@@ -6,6 +6,9 @@
 import { z } from 'zod';
 import { ExtractionSchema } from './clinical/extraction.js';
 import { PlanItemsSchema } from './care/plan-items.js';
+import {
+  ChunkVectorSchema, DOCUMENT_FORMATS, DOCUMENT_STATUSES, DOCUMENT_TYPES, DocumentChunkSchema, DocumentPageSchema, PageTextSchema, SpanLocationSchema,
+} from './documents/records.js';
 
 export interface Contract<Req extends z.ZodTypeAny = z.ZodTypeAny, Res extends z.ZodTypeAny = z.ZodTypeAny> {
   subject: string;
@@ -33,6 +36,12 @@ export type EngineInfo = z.infer<typeof EngineInfoSchema>;
 const JobItemRef = z.object({ tenant_id: z.string(), job_id: z.string(), index: z.number().int().nonnegative() });
 /** A doctor's note in the notes pipeline (issue 8): ids only. */
 const NoteRef = z.object({ tenant_id: z.string(), note_id: z.string().max(64) });
+/** A patient document in the documents pipeline (issue 9): ids only. */
+const DocRef = z.object({ tenant_id: z.string(), document_id: z.string().max(64) });
+/** Most page texts, chunks or vectors one documents store request carries (the bytes are bounded by the sender too). */
+export const MAX_DOCUMENT_BATCH = 500;
+/** A document pipeline step's answer: the status now, and whether this request changed it. */
+const DocStep = z.object({ status: z.enum(DOCUMENT_STATUSES), changed: z.boolean() });
 
 /** Most items one work message (and one engine call, one store write) carries. */
 export const MAX_CHUNK_ITEMS = 100;
@@ -74,6 +83,8 @@ export const EVENT_TYPES = [
   // issue 8: people, notes, care plans, reminders
   'note.processed', 'note.failed', 'plan.activated', 'plan.superseded', 'plan.adherence_alert',
   'task.updated', 'reminder.due', 'reminder.missed', 'reminder.checked_in', 'message.received', 'auth.lockout',
+  // issue 9: a patient document entered a status (ids, the status and a failure code only)
+  'document.status',
 ] as const;
 export const EventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventTypeSchema>;
@@ -277,6 +288,54 @@ export const contracts = {
     }),
     z.object({ status: z.string(), care_plan_id: z.string().nullable(), created: z.boolean() }),
   ),
+  /** A document's state for its pipeline (no text; `analyzed`: tier 2's extraction is stored). */
+  documentGet: contract(
+    'wc.store.document.get',
+    DocRef,
+    z.object({
+      document_id: z.string(), status: z.enum(DOCUMENT_STATUSES), format: z.enum(DOCUMENT_FORMATS), type: z.enum(DOCUMENT_TYPES),
+      clinical_date: z.string().nullable(), page_count: z.number().int(), blob_parts: z.number().int(), analyzed: z.boolean(),
+      pages: z.array(DocumentPageSchema),
+    }),
+  ),
+  /** One part of the sealed original, base64 (only while RECEIVED: the ingest step is its only reader). */
+  documentPart: contract('wc.store.document.part', DocRef.extend({ part: z.number().int().nonnegative() }), z.object({ bytes_b64: z.string() })),
+  /** Stores ingested page texts (idempotent per page; only while RECEIVED). */
+  documentPagesPut: contract(
+    'wc.store.document.pages-put',
+    DocRef.extend({ pages: z.array(PageTextSchema).min(1).max(MAX_DOCUMENT_BATCH) }),
+    z.object({ stored: z.number().int() }),
+  ),
+  /** RECEIVED → INGESTED with the per-page text source and OCR confidence (every page's text must be stored). */
+  documentIngested: contract('wc.store.document.ingested', DocRef.extend({ pages: z.array(DocumentPageSchema).min(1) }), DocStep),
+  /** INGESTED → ANALYZING. */
+  documentStart: contract('wc.store.document.start', DocRef, DocStep),
+  /** Page texts `from` (1-based) on, at most `count` (while INGESTED or ANALYZING). */
+  documentPagesGet: contract(
+    'wc.store.document.pages-get',
+    DocRef.extend({ from: z.number().int().min(1), count: z.number().int().min(1).max(MAX_DOCUMENT_BATCH) }),
+    z.object({ pages: z.array(PageTextSchema) }),
+  ),
+  /** Stores tier 2's extraction once (status stays ANALYZING until indexed). */
+  documentAnalyzed: contract(
+    'wc.store.document.analyzed',
+    DocRef.extend({ extraction: ExtractionPayloadSchema, locations: z.array(SpanLocationSchema) }),
+    DocStep,
+  ),
+  /** Stores chunks and their vectors (idempotent per chunk id; only while ANALYZING after tier 2). */
+  documentChunksPut: contract(
+    'wc.store.document.chunks-put',
+    DocRef.extend({ chunks: z.array(DocumentChunkSchema).min(1).max(MAX_DOCUMENT_BATCH), vectors: z.array(ChunkVectorSchema).max(MAX_DOCUMENT_BATCH) }),
+    z.object({ stored: z.number().int() }),
+  ),
+  /** ANALYZING → INDEXED once `chunk_count` chunks are stored. */
+  documentIndexed: contract(
+    'wc.store.document.indexed',
+    DocRef.extend({ chunk_count: z.number().int().nonnegative(), embedding_space: z.string().min(1) }),
+    DocStep,
+  ),
+  /** Any status short of INDEXED → FAILED with a coded reason (a settled document stays as it is). */
+  documentFail: contract('wc.store.document.fail', DocRef.extend({ code: z.string().min(1).max(64), message: z.string().max(500) }), DocStep),
   deadLetter: contract(
     'wc.store.dead-letter',
     z.object({ tenant_id: z.string(), kind: z.string(), ref: z.string(), code: z.string(), message: z.string() }),
@@ -293,6 +352,7 @@ export const STREAMS = {
   events: { name: 'WC_EVENTS', subjects: ['wc.events.>'], consumer: 'webhook-fanout' },
   deliveries: { name: 'WC_DELIVERIES', subjects: ['wc.deliveries.>'], consumer: 'deliveries' },
   notes: { name: 'WC_NOTES', subjects: ['wc.notes.>'], consumer: 'notes' },
+  docs: { name: 'WC_DOCS', subjects: ['wc.docs.>'], consumer: 'docs' },
   dead: { name: 'WC_DEAD', subjects: ['wc.dead.>'] },
 } as const;
 
@@ -316,8 +376,13 @@ export type DeliveryMessage = z.infer<typeof DeliveryMessageSchema>;
 export const NoteMessageSchema = NoteRef;
 export type NoteMessage = z.infer<typeof NoteMessageSchema>;
 
+/** A document pipeline work message on `wc.docs.<tenant>` (ids only; Nats-Msg-Id = the document id). */
+export const DocumentMessageSchema = DocRef;
+export type DocumentMessage = z.infer<typeof DocumentMessageSchema>;
+
 export const itemSubject = (tenantId: string) => `wc.items.${tenantId}`;
 export const noteSubject = (tenantId: string) => `wc.notes.${tenantId}`;
+export const docSubject = (tenantId: string) => `wc.docs.${tenantId}`;
 export const eventSubject = (tenantId: string, type: EventType) => `wc.events.${tenantId}.${type}`;
 export const deliverySubject = (tenantId: string) => `wc.deliveries.${tenantId}`;
 export const deadSubject = (kind: string) => `wc.dead.${kind}`;

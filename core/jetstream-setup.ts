@@ -77,6 +77,15 @@ export async function ensureStreams(jsm: JetStreamManager, s: JetStreamSettings)
     durable_name: STREAMS.notes.consumer, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All,
     max_deliver: s.itemMaxDeliver, ack_wait: nanos(s.itemAckWaitMs), backoff: itemBackoff, max_ack_pending: 1000,
   });
+  // Patient documents (issue 9): one message per document, retried like notes.
+  await ensureStream(jsm, {
+    name: STREAMS.docs.name, subjects: [...STREAMS.docs.subjects], retention: RetentionPolicy.Workqueue,
+    storage: StorageType.File, duplicate_window: dup,
+  });
+  await ensureConsumer(jsm, STREAMS.docs.name, {
+    durable_name: STREAMS.docs.consumer, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All,
+    max_deliver: s.itemMaxDeliver, ack_wait: nanos(s.itemAckWaitMs), backoff: itemBackoff, max_ack_pending: 1000,
+  });
   await ensureConsumer(jsm, STREAMS.events.name, {
     durable_name: STREAMS.events.consumer, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All,
     max_deliver: 20, ack_wait: nanos(30_000),

@@ -36,6 +36,7 @@ import { registerProcessMetrics } from './health/supervisor-state.js';
 import { openStore } from './store/store.js';
 import { careTeamOf } from './people/access.js';
 import type { Clock } from './scheduler/clock.js';
+import { dueReminderEvents } from './scheduler/due-catch-up.js';
 import { createScheduler } from './scheduler/scheduler.js';
 import { attachWsHub } from './ws/hub.js';
 import { guardHttpServer, httpServerOptions, watchBusStatus } from './server-guards.js';
@@ -105,6 +106,7 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
   const sessionSweep = startSessionSweep({ store, log, ...options.sessionSweep });
   const hub = attachWsHub(server, {
     tokens, nc: bus.nc, log, generate: { idleTimeoutMs: config.engineTimeoutMs }, sessionEnded: (listener) => sessionGate.onEnded(listener),
+    catchUp: (tenantId, userId) => dueReminderEvents({ store, clock: scheduler.ctx.clock }, tenantId, userId),
   });
   const port = (server.address() as AddressInfo).port;
   const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;

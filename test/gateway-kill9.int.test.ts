@@ -9,8 +9,10 @@
  *   every pending reminder its own.
  * - Around reminders' due time: each reminder is delivered once (one delivery id, however often
  *   that id arrives), and those that fell due while the gateway was down come late, `late: true`.
- *   The gateway delivers those as it starts, before any socket can be open again: the patient's
- *   app finds them in its list of due reminders when it reconnects, webhooks get them pushed.
+ *   The gateway delivers those as it starts, before any socket can be open again: webhooks get
+ *   them pushed, and the patient's app, when it reconnects, finds them in its list of due
+ *   reminders and gets them on its new socket (the hub's catch-up of what is due, or live if the
+ *   delivery comes after it), each delivery id exactly once on that socket.
  * The gateway's clock cannot be moved from outside, so the fixed-time doses are written for the
  * next whole minute in the patient's zone and the test waits for it (up to a minute).
  * care-plan-crash and reminders-crash SIGKILL a process in the middle of a long run of batches
@@ -170,7 +172,9 @@ Metformin 500 mg tablet by mouth at ${clock} daily for 30 days. Atorvastatin 20 
     await phone.closed();
     await until(async () => Date.now() >= dueAt + 1_500, 5_000, 20);
     await app.restart('gateway');
+    const before = phone.frames.length;
     await phone.connect(app.url);
+    const reconnected = () => phone.frames.slice(before);
 
     // The app lists what is due on reconnecting: the doses that fell due while it was away are there.
     const due = await until(async () => {
@@ -184,9 +188,13 @@ Metformin 500 mg tablet by mouth at ${clock} daily for 30 days. Atorvastatin 20 
       if (late) expect(Date.parse(r.delivered_at!)).toBeGreaterThan(killedAt);
       else expect(Date.parse(r.delivered_at!)).toBeLessThan(killedAt);
     }
+    // The reconnected socket gets every reminder due now, those that fell due while it was away too.
+    await until(async () => [...early, ...fixed].every((id) => reconnected().some((d) => d.reminder_id === id)));
     // Pushed once each: one delivery id per reminder, its first (`.1`), over the socket and to the
     // webhook (which may POST a delivery again: the same id counts once), late exactly when it fell due while down.
     await until(async () => [...early, ...fixed].every((id) => hooks.received.some((d) => d.reminder_id === id)), 30_000);
+    // On the reconnected socket each arrived exactly once (frames counted, not ids), late as delivered.
+    expect(reconnected().map((d) => d.delivery_id).sort()).toEqual([...early, ...fixed].map((id) => `${id}.1`).sort());
     const hooked = deliveryIds(hooks.received);
     expect([...hooked.keys()].sort()).toEqual([...early, ...fixed].sort());
     for (const [id, ids] of [...hooked, ...deliveryIds(phone.frames)]) expect(ids).toEqual([`${id}.1`]);

@@ -8,7 +8,7 @@ import { encodeJson, type Bus } from '../core/bus.js';
 
 export interface DeadLetter {
   /** 'items' or 'webhooks': the WC_DEAD subject suffix. */
-  kind: 'items' | 'webhooks' | 'notes';
+  kind: 'items' | 'webhooks' | 'notes' | 'documents';
   tenant_id: string;
   /** Stable id of the dead work: `${job_id}.${index}` or the delivery id. */
   ref: string;

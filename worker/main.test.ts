@@ -24,7 +24,7 @@ describe('runWorker', () => {
       const worker = await runWorker(config, { log });
       const names = [];
       for await (const s of gateway.bus.jsm.streams.list()) names.push(s.config.name);
-      expect(names.sort()).toEqual([STREAMS.dead.name, STREAMS.deliveries.name, STREAMS.events.name, STREAMS.items.name, STREAMS.notes.name]);
+      expect(names.sort()).toEqual([STREAMS.dead.name, STREAMS.deliveries.name, STREAMS.docs.name, STREAMS.events.name, STREAMS.items.name, STREAMS.notes.name]);
 
       for (let i = 0; i < 5; i++) {
         gateway.addItem('t', 'job-main', i, `main note ${i}`);

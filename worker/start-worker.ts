@@ -14,6 +14,9 @@ import { handleWebhookDelivery } from './webhook-delivery.js';
 import { listenItemMaxDeliveries } from './item-max-deliveries.js';
 import { handleNoteMessage } from './note-pipeline.js';
 import { listenNoteMaxDeliveries } from './note-max-deliveries.js';
+import { handleDocumentMessage } from './document-pipeline.js';
+import { createWorkerEmbed } from './document-index.js';
+import { listenDocumentMaxDeliveries } from './document-max-deliveries.js';
 
 export type WorkerSettings = Pick<
   Config,
@@ -38,6 +41,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   try {
     stops.push(listenItemMaxDeliveries({ bus, log }));
     stops.push(listenNoteMaxDeliveries({ bus, log }));
+    stops.push(listenDocumentMaxDeliveries({ bus, log }));
     stops.push(await startConsumeLoop({
       js: bus.js, stream: STREAMS.items.name, durable: STREAMS.items.consumer, concurrency: settings.workerConcurrency, log,
       handle: (msg) => handleBatchItem(msg, { bus, log, settings }),
@@ -45,6 +49,12 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
     stops.push(await startConsumeLoop({
       js: bus.js, stream: STREAMS.notes.name, durable: STREAMS.notes.consumer, concurrency: settings.workerConcurrency, log,
       handle: (msg) => handleNoteMessage(msg, { bus, log, settings }),
+    }));
+    // Patient documents (issue 9): OCR and extraction are long, so few at a time per worker.
+    const embed = createWorkerEmbed();
+    stops.push(await startConsumeLoop({
+      js: bus.js, stream: STREAMS.docs.name, durable: STREAMS.docs.consumer, concurrency: Math.max(1, Math.min(2, settings.workerConcurrency)), log,
+      handle: (msg) => handleDocumentMessage(msg, { bus, log, settings, embed }),
     }));
     // Fan-out waits on the store (one synced write per subscription and batch of events): more in
     // flight lets the gateway commit a busy tenant's admissions together.

@@ -114,7 +114,7 @@ export type DocumentExtraction = z.infer<typeof DocumentExtractionSchema>;
 export const PageTextSchema = z.object({ page: z.number().int().min(1), text: z.string() });
 export type PageText = z.infer<typeof PageTextSchema>;
 
-/** A chunk of tier 3: a passage of one page inside one section, with its place in the document. */
+/** A chunk of tier 3 (engine/retrieval's Chunk, stored): a passage of one page inside one section, with its place in the document. */
 export const DocumentChunkSchema = z.object({
   chunk_id: z.string().min(1),
   document_id: z.string().min(1),
@@ -125,6 +125,10 @@ export const DocumentChunkSchema = z.object({
   end: z.number().int().nonnegative(),
   section: z.object({ kind: z.string(), title: z.string() }),
   text: z.string(),
+  /** Approximate model tokens of `text` (the chunker's count). */
+  tokens: z.number().int().nonnegative(),
+  /** The title the chunk is embedded and indexed with (from the document type). */
+  doc_title: z.string(),
   doc_type: z.enum(DOCUMENT_TYPES),
   clinical_date: z.iso.date().nullable(),
 });

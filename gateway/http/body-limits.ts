@@ -6,6 +6,7 @@
  */
 import { MAX_BATCH_BYTES } from '../jobs/schemas.js';
 import { MAX_FILE_BYTES, MAX_JSON_BYTES } from '../prescriptions/schemas.js';
+import { MAX_UPLOAD_BODY_BYTES } from '../documents/intake.js';
 
 const KB = 1024;
 const MB = 1024 * 1024;
@@ -44,6 +45,8 @@ const RULES: Rule[] = [
   { path: /^\/upload-prescription-batch\/?$/, maxBytes: MAX_BATCH_BYTES },
   { path: /^\/api\/v1\/documents(\/|$)/, maxBytes: uploadLimit },
   { path: /^\/api\/v1\/patients\/[^/]+\/notes\/?$/, maxBytes: uploadLimit },
+  // Patient documents (issue 9): up to 50 MB, whatever the content type (tier 1 sniffs the bytes).
+  { path: /^\/api\/v1\/patients\/[^/]+\/documents\/?$/, maxBytes: MAX_UPLOAD_BODY_BYTES },
   { path: /^\/api\/v1\/generate\/?$/, maxBytes: GENERATE_BODY_BYTES },
   { path: /^\/api\/v1\/graphql\/?$/, maxBytes: GRAPHQL_BODY_BYTES },
 ];

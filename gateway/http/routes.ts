@@ -11,6 +11,7 @@ import { registerJobRoutes } from '../jobs/routes.js';
 import { registerLegacyRoutes } from '../legacy/routes.js';
 import { registerPrescriptionRoutes } from '../prescriptions/routes.js';
 import { registerCarePlanRoutes } from '../care-plans/routes.js';
+import { registerDocumentRoutes } from '../documents/routes.js';
 import { registerAssignmentRoutes } from '../people/assignments-routes.js';
 import { registerDoctorRoutes } from '../people/doctors-routes.js';
 import { registerMessageRoutes } from '../people/messages-routes.js';
@@ -35,6 +36,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>, deps: GatewayDeps): voi
   registerMessageRoutes(app, deps);
   registerReminderRoutes(app, deps);
   registerCarePlanRoutes(app, deps);
+  registerDocumentRoutes(app, deps);
   registerJobRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerLegacyRoutes(app, deps);

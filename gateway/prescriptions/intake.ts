@@ -67,7 +67,7 @@ function optionalField(v: unknown): string | undefined {
 }
 
 /** Parses a multipart body; a malformed one (bad boundary, truncated part) is 400 INVALID_MULTIPART. */
-async function parseMultipart(c: Context<AppEnv>): Promise<Record<string, string | File | (string | File)[]>> {
+export async function parseMultipart(c: Context<AppEnv>): Promise<Record<string, string | File | (string | File)[]>> {
   try {
     return await c.req.parseBody();
   } catch (e) {

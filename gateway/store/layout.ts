@@ -106,6 +106,24 @@ export interface TenantTables {
   seriesByPlan: Table;
   /** re-plan record id → sealed record of why a series moved (patient key) */
   replans: Table;
+
+  // ---- patient documents (issue 9; owner: gateway/documents) ----
+  /** document id → sealed DocumentRecord (patient key) */
+  documents: Table;
+  /** `<patient id>:<document id>` → empty */
+  documentsByPatient: Table;
+  /** blind index of `<patient id>:<sha-256>` → sealed document id (the same file twice is one document) */
+  documentsByHash: Table;
+  /** `<document id>:<part, 5 digits>` → sealed bytes of the original file (patient key) */
+  documentParts: Table;
+  /** `<document id>:<page, 4 digits>` → sealed page text (patient key) */
+  documentPages: Table;
+  /** document id → sealed DocumentExtraction (patient key) */
+  documentExtractions: Table;
+  /** `<document id>:<chunk seq, 5 digits>` → sealed DocumentChunk (patient key) */
+  documentChunks: Table;
+  /** `<document id>:<chunk seq, 5 digits>` → sealed ChunkVector (patient key) */
+  documentVectors: Table;
 }
 
 /** Tenant ids come from tokens and URLs: only our own id shape may become a sublevel name. */
@@ -193,6 +211,14 @@ export class Layout {
         remindersByPatient: at('reminders-patient'),
         seriesByPlan: at('series-plan'),
         replans: at('replans'),
+        documents: at('docs'),
+        documentsByPatient: at('docs-patient'),
+        documentsByHash: at('docs-hash'),
+        documentParts: at('doc-parts'),
+        documentPages: at('doc-pages'),
+        documentExtractions: at('doc-extractions'),
+        documentChunks: at('doc-chunks'),
+        documentVectors: at('doc-vectors'),
       };
       this.#tenants.set(tenantId, t);
     }

@@ -25,6 +25,7 @@ import { PrescriptionsRepo } from './prescriptions-repo.js';
 import { RemindersRepo } from './reminders-repo.js';
 import { NotesRepo } from './notes-repo.js';
 import { CarePlansRepo } from './care-plans-repo.js';
+import { DocumentsRepo } from './documents-repo.js';
 import { TasksRepo } from './tasks-repo.js';
 import type { StoreContext } from './store-context.js';
 import { SystemRepo } from './system-repo.js';
@@ -62,6 +63,7 @@ export class Store implements AsyncDisposable {
   readonly patients: PatientsRepo;
   readonly assignments: AssignmentsRepo;
   readonly messages: MessagesRepo;
+  readonly documents: DocumentsRepo;
   readonly #db: RootDb;
   readonly #writer: GroupCommitWriter;
   #closing: Promise<void> | null = null;
@@ -90,6 +92,7 @@ export class Store implements AsyncDisposable {
     this.patients = new PatientsRepo(ctx);
     this.assignments = new AssignmentsRepo(ctx);
     this.messages = new MessagesRepo(ctx);
+    this.documents = new DocumentsRepo(ctx);
   }
 
   /** Group-commit counters: synced `db.batch` calls vs writes they carried. */

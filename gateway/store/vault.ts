@@ -59,14 +59,26 @@ export class Vault {
 
   /** A put of `value` (JSON-serialisable) at `key` of `table`, sealed as `w` says. */
   put(table: Table, key: string, value: unknown, w: SealWith): RawOp {
+    return this.putBytes(table, key, enc.encode(JSON.stringify(value)), w);
+  }
+
+  /** A put of raw `bytes` (e.g. a part of an uploaded file) at `key` of `table`, sealed as `w` says. */
+  putBytes(table: Table, key: string, bytes: Uint8Array, w: SealWith): RawOp {
     const fullKey = table.fullKey(key);
     const head = header(w);
     const dek = w.kind === 'system' ? this.#keyring.system : w.kind === 'tenant' ? w.keys.dek : w.dek;
-    const body = seal(dek, enc.encode(JSON.stringify(value)), associatedData(head, fullKey));
+    const body = seal(dek, bytes, associatedData(head, fullKey));
     const out = new Uint8Array(head.length + body.length);
     out.set(head, 0);
     out.set(body, head.length);
     return { type: 'put', key: fullKey, value: out };
+  }
+
+  /** The raw bytes sealed at `key` of `table` ({@link putBytes}); null as {@link get} says. */
+  async getBytes(table: Table, key: string, tenantId: string | null): Promise<Uint8Array | null> {
+    const bytes = await table.sub.get(key);
+    if (!bytes) return null;
+    return this.#open(table.fullKey(key), bytes, tenantId);
   }
 
   /**
@@ -82,6 +94,20 @@ export class Vault {
 
   /** {@link get} for a value already read (e.g. from an iterator). */
   async decode<S extends z.ZodType>(fullKey: string, bytes: Uint8Array, tenantId: string | null, schema: S): Promise<z.infer<S> | null> {
+    const plain = await this.#open(fullKey, bytes, tenantId);
+    if (!plain) return null;
+    const parsed = schema.safeParse(JSON.parse(dec.decode(plain)));
+    if (!parsed.success) {
+      // Only the issue paths, never the values: the value is PHI.
+      throw new WardClerkError('INTERNAL', 'a stored value does not match its schema', {
+        details: { reason: 'schema_mismatch', paths: parsed.error.issues.map((i) => i.path.join('.')) },
+      });
+    }
+    return parsed.data;
+  }
+
+  /** Picks the data key from the header and decrypts; null when that key is gone. */
+  async #open(fullKey: string, bytes: Uint8Array, tenantId: string | null): Promise<Uint8Array | null> {
     if (bytes.length < 2 || bytes[0] !== VERSION) throw corrupt('bad_header');
     const kind = bytes[1];
     let dek: Uint8Array | null;
@@ -103,14 +129,6 @@ export class Vault {
     } else {
       throw corrupt('bad_key_kind');
     }
-    const plain = open(dek, bytes.subarray(headLen), associatedData(bytes.subarray(0, headLen), fullKey));
-    const parsed = schema.safeParse(JSON.parse(dec.decode(plain)));
-    if (!parsed.success) {
-      // Only the issue paths, never the values: the value is PHI.
-      throw new WardClerkError('INTERNAL', 'a stored value does not match its schema', {
-        details: { reason: 'schema_mismatch', paths: parsed.error.issues.map((i) => i.path.join('.')) },
-      });
-    }
-    return parsed.data;
+    return open(dek, bytes.subarray(headLen), associatedData(bytes.subarray(0, headLen), fullKey));
   }
 }

@@ -14,6 +14,12 @@
  * A person's socket lives only as long as their session: a token whose session has ended is
  * refused (4401), one whose account must change its password too (4403), and an open socket is
  * closed (4401 "session revoked") as soon as its session ends in this process (`sessionEnded`).
+ *
+ * A patient's socket first gets a catch-up (`catchUp`): the `reminder.due` events of their
+ * reminders due now and not checked in, sent just before `ready` (so a reminder that fell due while
+ * no socket was open, e.g. during a gateway restart, still reaches the app). Each delivery id goes
+ * to a socket once: a live event the catch-up already sent, or the catch-up of one sent live while
+ * it was read, is not sent again.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -58,6 +64,8 @@ export interface WsHubDeps {
   limits?: { perAddress?: number; perTenant?: number };
   /** Subscribes to sessions ending (logout, revocation, sweep); returns the unsubscribe. The gateway passes its session gate's. */
   sessionEnded?: (listener: (e: { sessionId: string }) => void) => () => void;
+  /** A patient user's `reminder.due` events due now (scheduler/due-catch-up.ts), sent when their socket joins. None without it. */
+  catchUp?: (tenantId: string, userId: string) => Promise<WardEvent[]>;
 }
 
 const errorFrame = (code: 'INVALID_JSON' | 'BAD_REQUEST', message: string) =>
@@ -110,7 +118,19 @@ export function attachWsHub(server: Server, deps: WsHubDeps): WsHub {
   // does not receive (and parse) every event it publishes.
   const subs = new Map<string, Subscription>();
   const alive = new WeakMap<WebSocket, boolean>();
+  // Per patient socket: the reminder.due ids it has been sent by the catch-up, and while that is
+  // being read (`reading`), the ids sent live meanwhile (at most the catch-up's size plus those).
+  const caughtUp = new WeakMap<WebSocket, { reading: boolean; sent: Set<string> }>();
   let count = 0;
+
+  /** Whether `event` goes to `ws`; records a reminder.due id on a socket being caught up. */
+  const firstTime = (ws: WebSocket, event: WardEvent): boolean => {
+    const c = caughtUp.get(ws);
+    if (!c || event.type !== 'reminder.due') return true;
+    if (c.sent.has(event.id)) return false;
+    if (c.reading) c.sent.add(event.id);
+    return true;
+  };
 
   const deliver = (tenantId: string, data: Uint8Array) => {
     let parsed;
@@ -126,6 +146,7 @@ export function attachWsHub(server: Server, deps: WsHubDeps): WsHub {
     for (const ws of byTenant.get(tenantId) ?? []) {
       const user = userOf.get(ws);
       if (user !== undefined && !audience?.includes(user)) continue;
+      if (!firstTime(ws, event)) continue;
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
         deps.log.warn({ tenant_id: tenantId }, 'websocket reader too slow; dropped');
         ws.terminate();
@@ -158,9 +179,32 @@ export function attachWsHub(server: Server, deps: WsHubDeps): WsHub {
     const subscribed = subs.has(tenantId) ? Promise.resolve() : (forward(tenantId), deps.nc.flush());
     count++;
     const generations = bindGenerations(ws, principal, { nc: deps.nc, log: deps.log, ...deps.generate });
-    // 'ready' only once the server has our subscription: events after it are never missed.
+    // A patient's catch-up is read once subscribed, so a reminder due after the read comes live.
+    const catchUp = principal.kind === 'user' && principal.role === 'patient' ? deps.catchUp : undefined;
+    if (catchUp) caughtUp.set(ws, { reading: true, sent: new Set() });
+    const sendCatchUp = async () => {
+      if (!catchUp || principal.kind !== 'user') return;
+      const state = caughtUp.get(ws)!;
+      try {
+        for (const event of await catchUp(tenantId, principal.sub)) {
+          if (!event.audience?.user_ids.includes(principal.sub) || state.sent.has(event.id)) continue;
+          state.sent.add(event.id);
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', event }));
+        }
+      } catch (e) {
+        // The app still lists its due reminders over HTTP; the socket itself is fine.
+        deps.log.warn({ err: { type: (e as Error)?.name }, tenant_id: tenantId }, 'websocket reminder catch-up failed');
+      } finally {
+        state.reading = false;
+      }
+    };
+    // 'ready' only once the server has our subscription: events after it are never missed. A
+    // patient's catch-up comes just before it.
     void subscribed.then(
-      () => ws.send(JSON.stringify({ type: 'ready', tenant_id: tenantId })),
+      async () => {
+        await sendCatchUp();
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'ready', tenant_id: tenantId }));
+      },
       () => closeSoon(ws, 1011, 'subscription failed'),
     );
     ws.once('close', () => {

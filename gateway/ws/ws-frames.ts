@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { GenerateResultSchema, WardEventSchema } from '../../core/contracts.js';
+import { CATCH_UP_MAX } from '../scheduler/due-catch-up.js';
 import { WsGenerateFrameSchema } from './generate-frames.js';
 
 const FrameId = z.string().min(1).max(128);
@@ -31,9 +32,9 @@ export const CLIENT_FRAMES: FrameDoc[] = [
 
 /** Frames the server sends. */
 export const SERVER_FRAMES: FrameDoc[] = [
-  { type: 'ready', description: 'Authenticated and subscribed: every event of the tenant after this frame is delivered.', schema: z.object({ type: z.literal('ready'), tenant_id: z.string() }) },
+  { type: 'ready', description: "Authenticated and subscribed: every event of the tenant after this frame is delivered (a person's socket: every event addressed to them). On a patient's socket the reminder catch-up (see event) comes just before it.", schema: z.object({ type: z.literal('ready'), tenant_id: z.string() }) },
   { type: 'pong', description: 'Answer to a ping frame, with its id when it had one.', schema: z.object({ type: z.literal('pong'), id: FrameId.optional() }) },
-  { type: 'event', description: 'A tenant event (the same payload as a webhook delivery; ids only, never note text).', schema: z.object({ type: z.literal('event'), event: WardEventSchema }) },
+  { type: 'event', description: `A tenant event (the same payload as a webhook delivery; ids only, never note text). Catch-up: when a patient's socket connects, it first gets a reminder.due event for each of their reminders due now and not checked in (at most ${CATCH_UP_MAX}, newest due time first), with the event id and data.delivery_id of that reminder's latest delivery and its late flag, so a reminder that fell due while no socket was open (e.g. during a gateway restart) still arrives. A delivery id can therefore arrive again on a new socket: treat an event whose id was already seen as a duplicate; one socket gets each delivery id once.`, schema: z.object({ type: z.literal('event'), event: WardEventSchema }) },
   { type: 'token', description: 'A piece of generated text for generation id.', schema: z.object({ type: z.literal('token'), id: FrameId, text: z.string() }) },
   { type: 'done', description: 'The generation id finished: the whole result.', schema: GenerateResultSchema.extend({ type: z.literal('done'), id: FrameId }) },
   { type: 'error', description: 'A frame was refused (id null: not JSON, unknown type) or generation id failed (VALIDATION_FAILED, OVERLOADED, CANCELLED, ENGINE_UNAVAILABLE…).', schema: z.object({ type: z.literal('error'), id: FrameId.nullable(), error: ErrorBody }) },

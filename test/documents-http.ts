@@ -1,0 +1,79 @@
+/**
+ * Helpers of the documents integration tests: typed views of the API's answers, an upload call
+ * (raw body or multipart), waiting for a document to settle, and the raw LevelDB keys of the
+ * documents tables (read with the gateway stopped: LevelDB takes a process lock).
+ */
+import { join } from 'node:path';
+import { Level } from 'level';
+import { call, until, type ApiError, type ApiResponse, type Envelope } from './api-client.js';
+
+export interface DocumentPageView { page: number; text_source: 'text_layer' | 'ocr'; ocr_confidence: number | null; chars: number }
+export interface DocumentView {
+  document_id: string; patient_id: string; job_id: string; type: string; clinical_date: string | null; filename: string | null;
+  format: string; content_type: string; size_bytes: number; sha256: string; page_count: number; status: string;
+  failure: { code: string; message: string } | null; pages: DocumentPageView[]; chunk_count: number | null; embedding_space: string | null;
+  analysis: { conditions: number; medications: number; observations: number; prescriber: boolean } | null;
+  history: Array<{ status: string; at: string }>;
+}
+export interface DocumentDetail extends DocumentView {
+  extraction: { medications: Array<{ name: string }>; diseases: Array<{ display: string }>; observations: Array<{ code: { code: string }; value: number | null }> } | null;
+  locations: Array<{ path: string; page: number; start: number; end: number }>;
+}
+export interface DocumentAccepted { status: string; job_id: string; document_id: string; status_url: string; error: ApiError }
+
+/** What an upload answers: 202 (accepted), 200 (the same file again: the document), or an error. */
+export type UploadAnswer = DocumentAccepted & Envelope<DocumentView>;
+
+export interface UploadOptions {
+  token: string;
+  type?: string;
+  clinicalDate?: string;
+  /** multipart/form-data with this file name; else the raw body. */
+  filename?: string;
+  /** The raw body's Content-Type (anything: the server sniffs). */
+  contentType?: string;
+}
+
+/** POSTs `bytes` as a document of `patientId`. */
+export function upload(base: string, patientId: string, bytes: Uint8Array, o: UploadOptions): Promise<ApiResponse<UploadAnswer>> {
+  const url = `${base}/api/v1/patients/${patientId}/documents`;
+  const body: Uint8Array<ArrayBuffer> = new Uint8Array(bytes); // a copy over a plain ArrayBuffer (what fetch bodies take)
+  if (o.filename !== undefined) {
+    const form = new FormData();
+    form.append('file', new Blob([body]), o.filename);
+    if (o.type) form.append('type', o.type);
+    if (o.clinicalDate) form.append('clinical_date', o.clinicalDate);
+    return call<UploadAnswer>(url, { method: 'POST', token: o.token, body: form });
+  }
+  const q = new URLSearchParams({ ...(o.type ? { type: o.type } : {}), ...(o.clinicalDate ? { clinical_date: o.clinicalDate } : {}) });
+  return call<UploadAnswer>(`${url}?${q}`, { method: 'POST', token: o.token, headers: { 'content-type': o.contentType ?? 'application/octet-stream' }, body });
+}
+
+/** Polls the document until it is INDEXED or FAILED. */
+export function settled(base: string, patientId: string, documentId: string, token: string, timeoutMs = 90_000): Promise<DocumentDetail> {
+  return until(async () => {
+    const r = await call<Envelope<DocumentDetail>>(`${base}/api/v1/patients/${patientId}/documents/${documentId}`, { token });
+    return r.status === 200 && (r.body.data.status === 'INDEXED' || r.body.data.status === 'FAILED') ? r.body.data : null;
+  }, timeoutMs, 100);
+}
+
+/** The documents tables' sublevel names (gateway/store/layout.ts). */
+export const DOCUMENT_TABLES = ['docs', 'docs-patient', 'docs-hash', 'doc-parts', 'doc-pages', 'doc-extractions', 'doc-chunks', 'doc-vectors'] as const;
+
+/** Raw keys of the documents tables of `tenantId`, by table (the gateway must be stopped). */
+export async function documentKeys(dataDir: string, tenantId: string): Promise<Record<(typeof DOCUMENT_TABLES)[number], string[]>> {
+  const db = new Level<string, Uint8Array>(join(dataDir, 'store'), { keyEncoding: 'utf8', valueEncoding: 'view' });
+  await db.open();
+  try {
+    const out = Object.fromEntries(DOCUMENT_TABLES.map((t) => [t, [] as string[]])) as Record<(typeof DOCUMENT_TABLES)[number], string[]>;
+    for await (const key of db.keys()) {
+      for (const t of DOCUMENT_TABLES) {
+        const prefix = `!t!!${tenantId}!!${t}!`;
+        if (key.startsWith(prefix)) out[t].push(key.slice(prefix.length));
+      }
+    }
+    return out;
+  } finally {
+    await db.close();
+  }
+}
