@@ -26,6 +26,7 @@ import { withVerifyCache } from './auth/verify-cache.js';
 import { serveStore } from './bus-service/store-service.js';
 import { requeueNotes, startNoteRequeue } from './care-plans/note-queue.js';
 import { serveNoteSubjects } from './care-plans/store-subjects.js';
+import { serveDocumentSubjects } from './documents/store-subjects.js';
 import { webhookStoreSettings } from './webhooks/settings.js';
 import { createEventPublisher } from './events/publisher.js';
 import { createItemEnqueuer } from './jobs/enqueue.js';
@@ -68,7 +69,7 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
   // Events a crash left in the outbox (committed, not yet published) go out now.
   await events.drainOutbox().catch((e: unknown) => log.warn({ err: { type: (e as Error)?.name } }, 'outbox not drained at start; the sweep retries'));
   const metrics = createMetrics(async (set) => {
-    for (const s of [STREAMS.items, STREAMS.events, STREAMS.deliveries, STREAMS.notes]) {
+    for (const s of [STREAMS.items, STREAMS.events, STREAMS.deliveries, STREAMS.notes, STREAMS.docs]) {
       const info = await bus.jsm.consumers.info(s.name, s.consumer).catch(() => null);
       if (info) set(s.name, s.consumer, info.num_pending + info.num_ack_pending);
     }
@@ -83,6 +84,8 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
   });
   // The notes pipeline settles through the store, with the scheduler's reminder ops in the same batch.
   serveNoteSubjects({ bus, store, events, log, scheduler, now: () => scheduler.ctx.clock.now() });
+  // The documents pipeline (issue 9) stores each step's result through the gateway.
+  serveDocumentSubjects({ bus, store, events, log });
   // Notes a crash left stored but not queued are queued now (before any request can be queuing
   // one), and older ones on a timer should this pass fail.
   const noteQueue = { store, js: bus.js, log };
