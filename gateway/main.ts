@@ -26,6 +26,7 @@ import { withVerifyCache } from './auth/verify-cache.js';
 import { serveStore } from './bus-service/store-service.js';
 import { requeueNotes, startNoteRequeue } from './care-plans/note-queue.js';
 import { serveNoteSubjects } from './care-plans/store-subjects.js';
+import { requeueDocuments, startDocumentRequeue } from './documents/document-queue.js';
 import { serveDocumentSubjects } from './documents/store-subjects.js';
 import { webhookStoreSettings } from './webhooks/settings.js';
 import { createEventPublisher } from './events/publisher.js';
@@ -86,6 +87,10 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
   serveNoteSubjects({ bus, store, events, log, scheduler, now: () => scheduler.ctx.clock.now() });
   // The documents pipeline (issue 9) stores each step's result through the gateway.
   serveDocumentSubjects({ bus, store, events, log });
+  // Documents a crash left stored but not queued are queued now, and older ones on a timer.
+  const documentQueue = { store, js: bus.js, log };
+  await requeueDocuments(documentQueue).catch((e: unknown) => log.warn({ err: { type: (e as Error)?.name } }, 'documents not re-queued at start; the timer retries'));
+  const documentRequeue = startDocumentRequeue(documentQueue);
   // Notes a crash left stored but not queued are queued now (before any request can be queuing
   // one), and older ones on a timer should this pass fail.
   const noteQueue = { store, js: bus.js, log };
@@ -121,6 +126,7 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
     async close() {
       await scheduler.close();
       await noteRequeue.close();
+      await documentRequeue.close();
       await sessionSweep.close();
       await hub.close();
       await new Promise<void>((r) => {

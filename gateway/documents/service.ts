@@ -5,12 +5,11 @@
  *
  * Uploading runs tier 1 (inspect-upload.ts) before anything is stored; the same bytes again for
  * the same patient are the same document (200 with it). Otherwise the original is stored sealed
- * with the patient's key, with its record, job and `document.status` RECEIVED event, in one
- * batch, and the document is queued for the workers (tiers 2 and 3) by id only.
+ * with the patient's key, with its record, job, queue entry and `document.status` RECEIVED event,
+ * in one batch, and the document is queued for the workers (tiers 2 and 3) by id only
+ * (document-queue.ts re-queues what a crash between the two left behind).
  */
-import { encodeJson } from '../../core/bus.js';
 import { newId } from '../../core/crypto.js';
-import { docSubject } from '../../core/contracts.js';
 import { FORMAT_CONTENT_TYPE, type DocumentExtraction, type DocumentRecord, type DocumentType } from '../../core/documents/records.js';
 import { WardClerkError } from '../../core/errors.js';
 import { actorOf } from '../care-plans/service.js';
@@ -21,6 +20,7 @@ import { loadPatientFor } from '../people/access.js';
 import { DocumentsRepo } from '../store/documents-repo.js';
 import type { Page } from '../store/patient-index.js';
 import type { JobRecord } from '../store/records.js';
+import { publishDocumentJob } from './document-queue.js';
 import { inspectUpload } from './inspect-upload.js';
 import { filingDate } from './schemas.js';
 import { failDocument } from './transitions.js';
@@ -65,7 +65,6 @@ export async function uploadDocument(deps: DocumentDeps, principal: Principal, p
   return store.documents.lockUploads(tenantId, patient.patient_id, async () => {
     const existing = await store.documents.findByHash(tenantId, patient.patient_id, inspected.sha256);
     if (existing) return { created: false, document: existing };
-    const { scope, seal } = await store.documents.seal(tenantId, patient.patient_id);
     const now = new Date().toISOString();
     const document: DocumentRecord = {
       document_id: store.documents.newId(), tenant_id: tenantId, patient_id: patient.patient_id, job_id: newId('job'),
@@ -80,17 +79,20 @@ export async function uploadDocument(deps: DocumentDeps, principal: Principal, p
     const { event, op } = deps.events.stage(tenantId, 'document.status', {
       document_id: document.document_id, patient_id: patient.patient_id, job_id: job.job_id, status: 'RECEIVED', code: null,
     }, `document.status.${document.document_id}.RECEIVED`, audience);
-    await store.documents.write([...store.documents.createOps(scope, seal, document, upload.bytes, job), op]);
+    await store.documents.create(tenantId, document, upload.bytes, job, [op]);
     deps.events.release(event);
     try {
-      await deps.bus.js.publish(docSubject(tenantId), encodeJson({ tenant_id: tenantId, document_id: document.document_id }), { msgID: document.document_id });
+      await publishDocumentJob(deps.bus.js, tenantId, document.document_id);
     } catch (e) {
       // Not queued: failed now (never left RECEIVED for ever), and the caller told to send it again.
       const error = new WardClerkError('OVERLOADED', 'The work queue did not take the document; send it again', { cause: e });
       await failDocument(deps, tenantId, document.document_id, 'INTERNAL', 'The document could not be queued')
-        .catch((x: unknown) => deps.log.error({ document_id: document.document_id, err: { type: (x as Error)?.name } }, 'document left RECEIVED'));
+        .catch((x: unknown) => deps.log.error({ document_id: document.document_id, err: { type: (x as Error)?.name } }, 'document left RECEIVED; the re-queue timer takes it'));
       throw error;
     }
+    // The queue entry's job is on JetStream; a lost removal only means one more (de-duplicated) publish.
+    await store.documents.dequeue([document.document_id])
+      .catch((x: unknown) => deps.log.warn({ document_id: document.document_id, err: { type: (x as Error)?.name } }, 'document queue entry left; the re-queue drops it'));
     deps.log.info({ document_id: document.document_id, job_id: job.job_id, format: document.format, pages: document.page_count }, 'document queued');
     return { created: true, document };
   });

@@ -26,6 +26,9 @@ export const DOCUMENT_ID_RE = /^doc_[0-9A-HJKMNP-TV-Z]{26}$/;
 export const DOCUMENT_PART_BYTES = 1024 * 1024;
 
 const HashPointerSchema = z.object({ document_id: z.string().regex(DOCUMENT_ID_RE) });
+/** A document whose pipeline job may not be queued yet (ids only). */
+export const QueuedDocumentSchema = z.object({ tenant_id: z.string(), document_id: z.string() });
+export type QueuedDocument = z.infer<typeof QueuedDocumentSchema>;
 
 const part = (n: number) => String(n).padStart(5, '0');
 const pageKey = (documentId: string, page: number) => `${documentId}:${String(page).padStart(4, '0')}`;
@@ -72,6 +75,38 @@ export class DocumentsRepo {
     if (!pointer) return null;
     const doc = await this.get(tenantId, pointer.document_id);
     return doc && doc.patient_id === patientId ? doc : null;
+  }
+
+  /**
+   * Stores a new document in ONE synced batch: record, indexes, job, the original in sealed parts,
+   * its entry in the document queue (removed once JetStream has its job) and `alsoWrite` (e.g. an
+   * outbox event).
+   */
+  async create(tenantId: string, doc: DocumentRecord, bytes: Uint8Array, job: JobRecord, alsoWrite: RawOp[] = []): Promise<void> {
+    const { scope, seal } = await this.seal(tenantId, doc.patient_id);
+    const entry: QueuedDocument = { tenant_id: tenantId, document_id: doc.document_id };
+    await this.#ctx.writer.write([
+      ...this.createOps(scope, seal, doc, bytes, job),
+      this.#ctx.vault.put(this.#ctx.layout.documentQueue, doc.document_id, entry, { kind: 'system' }),
+      ...alsoWrite,
+    ]);
+  }
+
+  /** Documents whose job may not be queued yet (oldest first), at most `limit`. */
+  async queued(limit = 1000): Promise<QueuedDocument[]> {
+    const table = this.#ctx.layout.documentQueue;
+    const out: QueuedDocument[] = [];
+    for await (const [key, bytes] of table.sub.iterator({ limit })) {
+      const entry = await this.#ctx.vault.decode(table.fullKey(key), bytes, null, QueuedDocumentSchema);
+      if (entry) out.push(entry);
+    }
+    return out;
+  }
+
+  /** Removes queue entries (their jobs are on JetStream, or their documents moved on or are gone). */
+  async dequeue(documentIds: string[]): Promise<void> {
+    const table = this.#ctx.layout.documentQueue;
+    await this.#ctx.writer.write(documentIds.map((id) => ({ type: 'del' as const, key: table.fullKey(id) })));
   }
 
   /** Operations that store a new document: its record, indexes, job and the original in sealed parts. */
@@ -221,6 +256,7 @@ export class DocumentsRepo {
       { type: 'del', key: t.documents.fullKey(id) },
       { type: 'del', key: t.documentsByPatient.fullKey(`${doc.patient_id}:${id}`) },
       { type: 'del', key: t.documentExtractions.fullKey(id) },
+      { type: 'del', key: this.#ctx.layout.documentQueue.fullKey(id) },
     ];
     // The hash pointer goes only while it still names this document.
     const hashKey = this.#hashKey(scope, doc.patient_id, doc.sha256);

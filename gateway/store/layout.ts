@@ -147,6 +147,11 @@ export class Layout {
   /** note id → sealed (system key) pointer to a stored note whose job may not be queued yet (ids only) */
   readonly noteQueue: Table;
   /**
+   * Documents stored but maybe not yet queued for their pipeline (issue 9): `<document id>` →
+   * sealed (system key) {tenant_id, document_id}; ids only. See gateway/documents/document-queue.ts.
+   */
+  readonly documentQueue: Table;
+  /**
    * The scheduler's due index across tenants (issue 8): `<due epoch ms, 15 digits>:<random id>` →
    * sealed (system key) pointer to a tenant's reminder. Keys hold only times and random ids.
    */
@@ -161,6 +166,7 @@ export class Layout {
     this.clients = this.#table(['clients']);
     this.outbox = this.#table(['outbox']);
     this.noteQueue = this.#table(['note-queue']);
+    this.documentQueue = this.#table(['doc-queue']);
     this.due = this.#table(['due']);
   }
 
