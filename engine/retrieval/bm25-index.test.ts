@@ -78,6 +78,19 @@ describe('Bm25Index', () => {
     );
   });
 
+  it('the best k are the first k of the full ranking, for any k', () => {
+    const many = Array.from({ length: 120 }, (_, i) => `${DOCS[i % DOCS.length]} note ${i % 7} metformin ${'mg '.repeat(i % 4)}`);
+    const ix = indexOf(many);
+    const all = ix.search('metformin mg twice note 3', 1000);
+    expect(all.length).toBe(120);
+    for (let i = 1; i < all.length; i++) expect(all[i - 1]!.score > all[i]!.score || (all[i - 1]!.score === all[i]!.score && all[i - 1]!.slot < all[i]!.slot)).toBe(true);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 130 }), (k) => {
+        expect(ix.search('metformin mg twice note 3', k)).toEqual(all.slice(0, k));
+      }),
+    );
+  });
+
   it('re-adding a slot replaces its text; removing twice is a no-op', () => {
     const ix = indexOf(DOCS);
     const postings = ix.postingCount;

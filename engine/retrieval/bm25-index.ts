@@ -24,6 +24,15 @@ export interface Bm25Hit {
 interface Posting {
   slots: number[];
   tfs: number[];
+  /** Length (in terms) of each slot's document, so scoring reads no map. */
+  lens: number[];
+}
+
+/** A query resolved against the index (`Bm25Index.prepare`). */
+export interface Bm25Query {
+  readonly terms: ReadonlyArray<{ postings: Posting; idf: number }>;
+  /** Average document length when prepared. */
+  readonly avg: number;
 }
 
 export class Bm25Index {
@@ -68,7 +77,8 @@ export class Bm25Index {
       if (p) {
         p.slots.push(slot);
         p.tfs.push(n);
-      } else this.#postings.set(t, { slots: [slot], tfs: [n] });
+        p.lens.push(terms.length);
+      } else this.#postings.set(t, { slots: [slot], tfs: [n], lens: [terms.length] });
     }
     this.#postingCount += tf.size;
     this.#terms.set(slot, [...tf.keys()]);
@@ -87,8 +97,10 @@ export class Bm25Index {
       const last = p.slots.length - 1;
       p.slots[i] = p.slots[last]!;
       p.tfs[i] = p.tfs[last]!;
+      p.lens[i] = p.lens[last]!;
       p.slots.pop();
       p.tfs.pop();
+      p.lens.pop();
       if (last === 0) this.#postings.delete(t);
     }
     this.#postingCount -= terms.length;
@@ -98,15 +110,18 @@ export class Bm25Index {
     return true;
   }
 
-  /** The distinct query terms that occur in the index, with their idf. */
-  #queryTerms(query: string): Array<{ postings: Posting; idf: number }> {
+  /**
+   * Resolves a query against the index as it is now (terms, postings, idf), so one search and the
+   * scores of its hits tokenise the query once. Stale after the next add or remove.
+   */
+  prepare(query: string): Bm25Query {
     const n = this.#lengths.size;
-    const out: Array<{ postings: Posting; idf: number }> = [];
+    const terms: Bm25Query['terms'][number][] = [];
     for (const t of new Set(this.#termsOf(query))) {
       const p = this.#postings.get(t);
-      if (p) out.push({ postings: p, idf: Math.log(1 + (n - p.slots.length + 0.5) / (p.slots.length + 0.5)) });
+      if (p) terms.push({ postings: p, idf: Math.log(1 + (n - p.slots.length + 0.5) / (p.slots.length + 0.5)) });
     }
-    return out;
+    return { terms, avg: n > 0 ? this.#totalLength / n || 1 : 1 };
   }
 
   #termScore(tf: number, len: number, avg: number, idf: number): number {
@@ -117,34 +132,68 @@ export class Bm25Index {
    * The `k` best documents for `query` with a score above 0, best first (ties by slot). `accept`
    * limits the search to some slots (filters). A query with no known term finds nothing.
    */
-  search(query: string, k: number, accept?: (slot: number) => boolean): Bm25Hit[] {
+  search(query: string | Bm25Query, k: number, accept?: (slot: number) => boolean): Bm25Hit[] {
     if (k <= 0 || this.#lengths.size === 0) return [];
-    const avg = this.#totalLength / this.#lengths.size || 1;
+    const q = typeof query === 'string' ? this.prepare(query) : query;
     const scores = new Map<number, number>();
-    for (const { postings, idf } of this.#queryTerms(query)) {
-      const { slots, tfs } = postings;
+    for (const { postings, idf } of q.terms) {
+      const { slots, tfs, lens } = postings;
       for (let i = 0; i < slots.length; i++) {
         const slot = slots[i]!;
         if (accept && !accept(slot)) continue;
-        scores.set(slot, (scores.get(slot) ?? 0) + this.#termScore(tfs[i]!, this.#lengths.get(slot)!, avg, idf));
+        scores.set(slot, (scores.get(slot) ?? 0) + this.#termScore(tfs[i]!, lens[i]!, q.avg, idf));
       }
     }
-    const hits: Bm25Hit[] = [];
-    for (const [slot, score] of scores) hits.push({ slot, score });
-    hits.sort((a, b) => b.score - a.score || a.slot - b.slot);
-    return hits.slice(0, k);
+    return topK(scores, k);
   }
 
   /** The BM25 score of one document for `query` (0 when no query term occurs in it). */
-  score(query: string, slot: number): number {
-    const len = this.#lengths.get(slot);
-    if (len === undefined) return 0;
-    const avg = this.#totalLength / this.#lengths.size || 1;
+  score(query: string | Bm25Query, slot: number): number {
+    if (!this.#lengths.has(slot)) return 0;
+    const q = typeof query === 'string' ? this.prepare(query) : query;
     let s = 0;
-    for (const { postings, idf } of this.#queryTerms(query)) {
+    for (const { postings, idf } of q.terms) {
       const i = postings.slots.indexOf(slot);
-      if (i >= 0) s += this.#termScore(postings.tfs[i]!, len, avg, idf);
+      if (i >= 0) s += this.#termScore(postings.tfs[i]!, postings.lens[i]!, q.avg, idf);
     }
     return s;
   }
+}
+
+/** Better first: higher score, then lower slot. */
+function better(a: Bm25Hit, b: Bm25Hit): boolean {
+  return a.score > b.score || (a.score === b.score && a.slot < b.slot);
+}
+
+/** The k best of `scores`, best first, by a bounded min-heap (no sort of every scored document). */
+function topK(scores: Map<number, number>, k: number): Bm25Hit[] {
+  const heap: Bm25Hit[] = [];
+  const down = (i: number): void => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let w = i;
+      if (l < heap.length && better(heap[w]!, heap[l]!)) w = l;
+      if (r < heap.length && better(heap[w]!, heap[r]!)) w = r;
+      if (w === i) return;
+      [heap[i], heap[w]] = [heap[w]!, heap[i]!];
+      i = w;
+    }
+  };
+  for (const [slot, score] of scores) {
+    const hit = { slot, score };
+    if (heap.length < k) {
+      heap.push(hit);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!better(heap[parent]!, heap[i]!)) break;
+        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+        i = parent;
+      }
+    } else if (better(hit, heap[0]!)) {
+      heap[0] = hit;
+      down(0);
+    }
+  }
+  return heap.sort((a, b) => (better(a, b) ? -1 : 1));
 }

@@ -175,7 +175,10 @@ export class PatientIndex {
       accept = (slot) => allowed.has(slot);
       accepted = allowed.size;
     }
-    const bm25 = mode === 'vector' ? [] : this.#bm25.search(query.text, mode === 'bm25' ? k : depth, accept).map((h) => h.slot);
+    const terms = this.#bm25.prepare(query.text);
+    const bm25Hits = mode === 'vector' ? [] : this.#bm25.search(terms, mode === 'bm25' ? k : depth, accept);
+    const bm25 = bm25Hits.map((h) => h.slot);
+    const bm25ScoreOf = new Map(bm25Hits.map((h) => [h.slot, h.score]));
     const vec = vector ? this.#vectors.search(vector, mode === 'vector' ? k : depth, accept ? { test: accept, accepted } : undefined).map((h) => h.slot) : [];
     const lists = mode === 'bm25' ? [bm25] : mode === 'vector' ? [vec] : [bm25, vec];
     if (mode === 'hybrid' && query.recency) lists.push(this.#byDate([...bm25.slice(0, RECENCY_POOL), ...vec.slice(0, RECENCY_POOL)], query.recency));
@@ -183,7 +186,7 @@ export class PatientIndex {
     return fused.slice(0, k).map((f) => {
       const slot = f.item;
       const c = this.#chunks.get(slot)!;
-      const bm25Score = this.#bm25.score(query.text, slot);
+      const bm25Score = bm25ScoreOf.get(slot) ?? this.#bm25.score(terms, slot);
       const vectorScore = vector ? this.#vectors.score(vector, slot) : null;
       return {
         chunkId: c.id,

@@ -3,8 +3,9 @@
  * them with a real embedder into a `PatientIndex`.
  */
 import type { Embedder } from '../../providers/embedder.js';
-import { type ChunkableDocument, retrievalText } from '../chunk.js';
+import type { ChunkableDocument } from '../chunk.js';
 import { chunkDocument } from '../chunk-document.js';
+import { embedChunks as embedAll } from '../embed-chunks.js';
 import { type IndexedChunk, PatientIndex } from '../patient-index.js';
 
 export const RECORD_A: readonly ChunkableDocument[] = [
@@ -38,9 +39,7 @@ export const RECORD_A: readonly ChunkableDocument[] = [
 
 /** The documents' chunks with their embeddings. */
 export async function embedChunks(docs: readonly ChunkableDocument[], embedder: Embedder): Promise<{ entries: IndexedChunk[]; space: string }> {
-  const chunks = docs.flatMap((d) => chunkDocument(d));
-  const { vectors, space } = await embedder.embed({ texts: chunks.map((c) => retrievalText(c)) });
-  return { entries: chunks.map((chunk, i) => ({ chunk, vector: vectors[i]! })), space };
+  return embedAll(docs.flatMap((d) => chunkDocument(d)), embedder);
 }
 
 /** A patient index over `docs`, embedded with `embedder`. */

@@ -10,11 +10,10 @@ import { join } from 'node:path';
 import type { Embedder } from '../../../engine/providers/embedder.js';
 import { createConceptEmbedder } from '../../../engine/providers/concept-embedder.js';
 import { createOnnxEmbedder } from '../../../engine/providers/onnx-embedder.js';
-import { retrievalText } from '../../../engine/retrieval/chunk.js';
 import { type ChunkOptions, chunkDocument } from '../../../engine/retrieval/chunk-document.js';
-import { retrievalQuery } from '../../../engine/retrieval/lay-terms.js';
-import { temporalCue } from '../../../engine/retrieval/temporal-cue.js';
+import { embedChunks } from '../../../engine/retrieval/embed-chunks.js';
 import { PatientIndex, type SearchMode } from '../../../engine/retrieval/patient-index.js';
+import { prepareQuery } from '../../../engine/retrieval/prepare-query.js';
 import { type FileSelection, loadRetrievalSet, RETRIEVAL_SET_DIR, type RetrievalRecord } from './load-retrieval-set.js';
 import { answerRanges, firstHitRank, type RankSummary, summarizeRanks } from './score-retrieval.js';
 
@@ -81,15 +80,15 @@ async function runPatient(record: RetrievalRecord, embedder: Embedder, chunking:
   const chunks = record.documents.flatMap((d) =>
     chunkDocument({ docId: d.doc_id, type: d.type, clinicalDate: d.clinical_date, title: d.title, pages: d.pages }, chunking),
   );
-  const { vectors, space } = await embedder.embed({ texts: chunks.map((c) => retrievalText(c)) });
-  const index = new PatientIndex({ patientId: record.patient.id, space, dimensions: embedder.dimensions, chunks: chunks.map((chunk, i) => ({ chunk, vector: vectors[i]! })) });
-  const queries = record.questions.map((x) => retrievalQuery(x.question));
-  const q = await embedder.embed({ texts: queries });
+  const { entries, space } = await embedChunks(chunks, embedder);
+  const index = new PatientIndex({ patientId: record.patient.id, space, dimensions: embedder.dimensions, chunks: entries });
+  const queries = record.questions.map((x) => prepareQuery(x.question));
+  const q = await embedder.embed({ texts: queries.map((x) => x.text) });
   const run: PatientRun = { ranks: { bm25: [], vector: [], hybrid: [] }, askers: [], ids: [] };
   record.questions.forEach((question, i) => {
     const answers = answerRanges(question.answers, (id) => docs.get(id)?.pages);
     for (const mode of MODES) {
-      const hits = index.search({ text: queries[i]!, vector: q.vectors[i]!, space: q.space, k: DEPTH, mode, recency: temporalCue(question.question) });
+      const hits = index.search({ ...queries[i]!, vector: q.vectors[i]!, space: q.space, k: DEPTH, mode });
       run.ranks[mode].push(firstHitRank(hits, answers));
     }
     run.askers.push(question.asker);
