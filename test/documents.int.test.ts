@@ -167,6 +167,24 @@ describe('documents through the tiered pipeline', () => {
     expect(docxDoc.locations.some((l) => l.page === 2 && l.path.startsWith('medications['))).toBe(true);
   }, 240_000);
 
+  it('a photo of a blank page: FAILED with a coded reason, on the document and over the WebSocket', async () => {
+    const sharp = (await import('sharp')).default;
+    // A blank page, photographed: OCR finds no text on it.
+    const png = await sharp({ create: { width: 600, height: 400, channels: 3, background: '#f4f4f0' } }).png().toBuffer();
+    const r = await upload(app.url, pid(), png, { token: tok('patient'), type: 'other' });
+    expect(r.status).toBe(202);
+    const doc = await settled(app.url, pid(), r.body.document_id, tok('patient'));
+    expect(doc.status).toBe('FAILED');
+    expect(doc.failure?.code).toBe('UNREADABLE');
+    expect(doc.history.map((h) => h.status)).toEqual(['RECEIVED', 'FAILED']);
+    await until(async () => frames.patient.some((e) => e.type === 'document.status' && e.data['document_id'] === doc.document_id && e.data['status'] === 'FAILED'));
+    const failed = frames.patient.find((e) => e.data['document_id'] === doc.document_id && e.data['status'] === 'FAILED')!;
+    expect(failed.data['code']).toBe(doc.failure?.code);
+    await until(async () => frames.patient.some((e) => e.type === 'job.completed' && e.data['document_id'] === doc.document_id && e.data['status'] === 'failed'));
+    // Failed documents are listed too; delete it so the listings below see only the five good ones.
+    expect((await call(docUrl(doc.document_id), { method: 'DELETE', token: tok('patient') })).status).toBe(200);
+  }, 120_000);
+
   it('the same file twice for the same patient is the same document: 200 with it', async () => {
     const pdf = renderTextPdf(['Discharge summary', 'Diagnosis: Type 2 diabetes mellitus', 'Metformin 500 mg tablet twice daily', 'Dr. Jane Smith, MD']);
     const again = await upload(app.url, pid(), pdf, { token: tok('patient'), type: 'other' });
