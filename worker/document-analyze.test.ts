@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Extraction } from '../core/clinical/extraction.js';
 import { PAGE_JOINER } from '../core/documents/records.js';
 import { locate, mergeExtractions, windowsOf } from './document-analyze.js';
-import { documentChunks } from './document-index.js';
+import { documentChunks, storedChunk } from './document-index.js';
 
 const empty = (over: Partial<Extraction> = {}): Extraction => ({
   extractor: 'rules', extractor_version: '1', latency_ms: 1, sections: [], diseases: [], medications: [], observations: [], doctor: null,
@@ -30,15 +30,15 @@ describe('tier 2 windows and locations', () => {
 });
 
 describe('tier 3 chunks', () => {
-  it('come from the retrieval chunker: inside one page and section, exact ranges, stable ids, embedded with title and section', () => {
+  it('come from the retrieval chunker: inside one page and section, exact ranges, stable ids, stored with their place and title', () => {
     const page1 = 'Discharge summary\n\nMedications:\nMetformin 500 mg twice daily.\nAtorvastatin 20 mg at night.\n\nPlan:\nReview in two weeks.';
-    const out = documentChunks({ documentId: 'doc_X', type: 'discharge_summary', clinicalDate: '2026-11-28', pages: [{ page: 1, text: page1 }, { page: 2, text: 'HbA1c 8.1 %' }] });
-    for (const { chunk } of out) expect(chunk.text).toBe((chunk.page === 1 ? page1 : 'HbA1c 8.1 %').slice(chunk.start, chunk.end));
-    expect(out.map((c) => c.chunk.seq)).toEqual(out.map((_, i) => i));
-    expect(out.at(-1)!.chunk).toMatchObject({ page: 2, chunk_id: 'doc_X#2:0', doc_type: 'discharge_summary', clinical_date: '2026-11-28', doc_title: 'Discharge summary' });
-    const meds = out.find((c) => c.chunk.text.includes('Metformin'))!;
-    expect(meds.chunk.text).not.toContain('Review in two weeks');
-    expect(meds.embedText.startsWith('Discharge summary')).toBe(true);
-    expect(new Set(out.map((c) => c.chunk.chunk_id)).size).toBe(out.length);
+    const out = documentChunks({ documentId: 'doc_X', type: 'discharge_summary', clinicalDate: '2026-11-28', pages: [{ page: 1, text: page1 }, { page: 2, text: 'HbA1c 8.1 %' }] })
+      .map((c, i) => storedChunk(c, i));
+    for (const chunk of out) expect(chunk.text).toBe((chunk.page === 1 ? page1 : 'HbA1c 8.1 %').slice(chunk.start, chunk.end));
+    expect(out.map((c) => c.seq)).toEqual(out.map((_, i) => i));
+    expect(out.at(-1)).toMatchObject({ page: 2, chunk_id: 'doc_X#2:0', document_id: 'doc_X', doc_type: 'discharge_summary', clinical_date: '2026-11-28', doc_title: 'Discharge summary' });
+    const meds = out.find((c) => c.text.includes('Metformin'))!;
+    expect(meds.text).not.toContain('Review in two weeks');
+    expect(new Set(out.map((c) => c.chunk_id)).size).toBe(out.length);
   });
 });

@@ -1,19 +1,21 @@
 /**
  * Tier 3 of the documents pipeline: the document's pages become section-aware chunks with the
  * retrieval core's chunker (engine/retrieval/chunk-document.ts: inside one section and one page,
- * exact character ranges, overlap) and each chunk an embedding of its retrieval text (title and
- * section header added, as PatientIndex indexes it). The worker hands both to the store, which
+ * exact character ranges, overlap) and each chunk an embedding of its retrieval text through the
+ * core's `embedChunks` (title and section header added, as PatientIndex indexes it). The worker
+ * hands both to the store, which
  * seals them with the patient's key (`wc.store.document.chunks-put`).
  *
  * The embedder is the no-model `concept` embedder, run in this process: the engine does not yet
- * serve embeddings over the bus, nor is an embedder configurable. Once it is, `EmbedFn` becomes a
- * call to the engine; every vector is stored with its embedding space, so vectors of two
+ * serve embeddings over the bus, nor is an embedder configurable. Once it is, the worker's
+ * `Embedder` becomes a client of the engine's; every vector is stored with its embedding space, so vectors of two
  * embedders are never mixed.
  */
 import type { DocumentChunk, DocumentType, PageText } from '../core/documents/records.js';
 import { createConceptEmbedder } from '../engine/providers/concept-embedder.js';
+import type { Embedder } from '../engine/providers/embedder.js';
 import { chunkDocument } from '../engine/retrieval/chunk-document.js';
-import { retrievalText } from '../engine/retrieval/chunk.js';
+import type { Chunk } from '../engine/retrieval/chunk.js';
 
 export interface ChunkInput {
   documentId: string;
@@ -22,13 +24,9 @@ export interface ChunkInput {
   pages: readonly PageText[];
 }
 
-/** Embeds texts: one vector per text, in order, and the embedding space they live in. */
-export type EmbedFn = (texts: string[]) => Promise<{ vectors: Float32Array[]; space: string }>;
-
 /** The concept embedder in this process (see the module comment). */
-export function createWorkerEmbed(): EmbedFn {
-  const embedder = createConceptEmbedder();
-  return async (texts) => embedder.embed({ texts });
+export function createWorkerEmbedder(): Embedder {
+  return createConceptEmbedder();
 }
 
 const TITLES: Record<DocumentType, string> = {
@@ -36,23 +34,17 @@ const TITLES: Record<DocumentType, string> = {
   consultation_note: 'Consultation note', pathology_report: 'Pathology report', other: '',
 };
 
-/** A stored chunk and the text its vector is made of. */
-export interface ChunkToEmbed {
-  chunk: DocumentChunk;
-  embedText: string;
+/** The document's chunks in page and text order (ids `<document id>#<page>:<start>`). */
+export function documentChunks(input: ChunkInput): Chunk[] {
+  return chunkDocument({ docId: input.documentId, type: input.type, clinicalDate: input.clinicalDate, title: TITLES[input.type], pages: input.pages.map((p) => p.text) });
 }
 
-/** The document's chunks in page and text order (`seq` 0, 1, …; ids `<document id>#<page>:<start>`). */
-export function documentChunks(input: ChunkInput): ChunkToEmbed[] {
-  const title = TITLES[input.type];
-  const chunks = chunkDocument({ docId: input.documentId, type: input.type, clinicalDate: input.clinicalDate, title, pages: input.pages.map((p) => p.text) });
-  return chunks.map((c, seq) => ({
-    chunk: {
-      chunk_id: c.id, document_id: input.documentId, seq, page: c.page, start: c.start, end: c.end, section: { kind: c.section.kind, title: c.section.title },
-      text: c.text, tokens: c.tokens, doc_title: title, doc_type: input.type, clinical_date: input.clinicalDate,
-    },
-    embedText: retrievalText(c),
-  }));
+/** A chunk as the store keeps it; `seq` is its place in the document's chunk list. */
+export function storedChunk(c: Chunk, seq: number): DocumentChunk {
+  return {
+    chunk_id: c.id, document_id: c.docId, seq, page: c.page, start: c.start, end: c.end, section: { kind: c.section.kind, title: c.section.title },
+    text: c.text, tokens: c.tokens, doc_title: c.docTitle, doc_type: c.docType, clinical_date: c.clinicalDate,
+  };
 }
 
 /** Base64 of a vector's Float32 bytes (little-endian, as the store keeps it). */

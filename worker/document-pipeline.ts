@@ -17,7 +17,9 @@ import type { ChunkVector, DocumentStatus, PageText } from '../core/documents/re
 import type { WardClerkError } from '../core/errors.js';
 import { sendDeadLetter } from './dead-letter.js';
 import { analyzeDocument } from './document-analyze.js';
-import { documentChunks, vectorToBase64, type EmbedFn } from './document-index.js';
+import { embeddingSpace, type Embedder } from '../engine/providers/embedder.js';
+import { embedChunks } from '../engine/retrieval/embed-chunks.js';
+import { documentChunks, storedChunk, vectorToBase64 } from './document-index.js';
 import { DocumentFailure, ingestDocument } from './document-ingest.js';
 import { parseMessage } from './parse-message.js';
 import { stepRetryDelayMs, whileWorking, type PipelineStepDeps } from './pipeline-step.js';
@@ -27,7 +29,7 @@ export type DocumentOutcome = 'indexed' | 'already-done' | 'failed' | 'retry' | 
 
 export interface DocumentPipelineDeps extends PipelineStepDeps {
   /** Tier 3's embedder (the concept embedder in the worker, see document-index.ts). */
-  embed: EmbedFn;
+  embedder: Embedder;
 }
 
 /** Bytes of text per store request, well under the bus's payload limit. */
@@ -95,15 +97,15 @@ async function runSteps(deps: DocumentPipelineDeps, ref: DocumentMessage, alive:
           break;
         }
         const chunks = documentChunks({ documentId: ref.document_id, type: doc.type, clinicalDate: doc.clinical_date, pages });
-        let space = '';
-        for (const b of batches(chunks, (c) => c.chunk.text.length * 3 + 4096)) {
-          const embedded = await deps.embed(b.map((c) => c.embedText));
-          space = embedded.space;
-          const vectors: ChunkVector[] = b.map(({ chunk }, i) => ({ chunk_id: chunk.chunk_id, space, dimensions: embedded.vectors[i]!.length, vector_b64: vectorToBase64(embedded.vectors[i]!) }));
-          await bus.request(contracts.documentChunksPut, { ...ref, chunks: b.map((c) => c.chunk), vectors });
+        const space = embeddingSpace(deps.embedder);
+        let seq = 0;
+        for (const b of batches(chunks, (c) => c.text.length * 3 + 4096)) {
+          const { entries } = await embedChunks(b, deps.embedder);
+          const stored = entries.map((e) => storedChunk(e.chunk, seq++));
+          const vectors: ChunkVector[] = entries.map((e, i) => ({ chunk_id: stored[i]!.chunk_id, space, dimensions: e.vector.length, vector_b64: vectorToBase64(e.vector) }));
+          await bus.request(contracts.documentChunksPut, { ...ref, chunks: stored, vectors });
           alive();
         }
-        if (space === '') space = (await deps.embed([''])).space;
         await bus.request(contracts.documentIndexed, { ...ref, chunk_count: chunks.length, embedding_space: space });
         break;
       }

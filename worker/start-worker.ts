@@ -15,7 +15,7 @@ import { listenItemMaxDeliveries } from './item-max-deliveries.js';
 import { handleNoteMessage } from './note-pipeline.js';
 import { listenNoteMaxDeliveries } from './note-max-deliveries.js';
 import { handleDocumentMessage } from './document-pipeline.js';
-import { createWorkerEmbed } from './document-index.js';
+import { createWorkerEmbedder } from './document-index.js';
 import { listenDocumentMaxDeliveries } from './document-max-deliveries.js';
 
 export type WorkerSettings = Pick<
@@ -51,10 +51,10 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
       handle: (msg) => handleNoteMessage(msg, { bus, log, settings }),
     }));
     // Patient documents (issue 9): OCR and extraction are long, so few at a time per worker.
-    const embed = createWorkerEmbed();
+    const embedder = createWorkerEmbedder();
     stops.push(await startConsumeLoop({
       js: bus.js, stream: STREAMS.docs.name, durable: STREAMS.docs.consumer, concurrency: Math.max(1, Math.min(2, settings.workerConcurrency)), log,
-      handle: (msg) => handleDocumentMessage(msg, { bus, log, settings, embed }),
+      handle: (msg) => handleDocumentMessage(msg, { bus, log, settings, embedder }),
     }));
     // Fan-out waits on the store (one synced write per subscription and batch of events): more in
     // flight lets the gateway commit a busy tenant's admissions together.
