@@ -152,3 +152,16 @@ describe('chunkDocument', () => {
     expect(chunkDocument({ ...letter, pages: ['', '   \n\n '] })).toEqual([]);
   });
 });
+
+describe('chunkDocument edge cases', () => {
+  it('cuts a word longer than a chunk between its tokens', () => {
+    const d: ChunkableDocument = { docId: 'd', type: 'other', clinicalDate: null, title: '', pages: ['!!!!!!!!! ok A-B-C-D-E-F-G-H-I'] };
+    const chunks = chunkDocument(d, { maxTokens: 8, overlapTokens: 0 });
+    for (const c of chunks) {
+      expect(c.tokens).toBeLessThanOrEqual(8);
+      expect(d.pages[0]!.slice(c.start, c.end)).toBe(c.text);
+    }
+    expect(chunks.map((c) => c.text).join('').replace(/ /g, '')).toBe('!!!!!!!!!okA-B-C-D-E-F-G-H-I');
+    expect(chunks.length).toBe(5); // 8 + '! ok' + the 17-token word as 8 + 8 + 1
+  });
+});

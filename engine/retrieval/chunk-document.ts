@@ -71,26 +71,50 @@ function trimmed(text: string, start: number, end: number): Unit | null {
   return start < end ? { start, end, tokens: countTokens(text.slice(start, end)) } : null;
 }
 
-/** Splits an over-long unit at spaces into pieces of at most `max` tokens (one token may stand alone). */
+const MODEL_TOKEN = /[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu;
+
+/**
+ * Splits an over-long unit at spaces into pieces of at most `max` tokens; a single word longer
+ * than that (a run of symbols, a long code) is cut between its tokens.
+ */
 function splitAtWords(text: string, u: Unit, max: number, out: Unit[]): void {
   const words = /\S+/g;
   words.lastIndex = u.start;
-  let pieceStart = -1;
-  let pieceEnd = -1;
-  let pieceTokens = 0;
+  let piece: Unit | null = null;
   for (let m = words.exec(text); m !== null && m.index < u.end; m = words.exec(text)) {
     const wEnd = Math.min(m.index + m[0].length, u.end);
     const t = countTokens(text.slice(m.index, wEnd));
-    if (pieceStart >= 0 && pieceTokens + t > max) {
-      out.push({ start: pieceStart, end: pieceEnd, tokens: pieceTokens });
-      pieceStart = -1;
-      pieceTokens = 0;
+    if (piece && piece.tokens + t > max) {
+      out.push(piece);
+      piece = null;
     }
-    if (pieceStart < 0) pieceStart = m.index;
-    pieceEnd = wEnd;
-    pieceTokens += t;
+    if (t > max) {
+      splitWord(text, m.index, wEnd, max, out);
+      continue;
+    }
+    if (piece) {
+      piece.end = wEnd;
+      piece.tokens += t;
+    } else piece = { start: m.index, end: wEnd, tokens: t };
   }
-  if (pieceStart >= 0) out.push({ start: pieceStart, end: pieceEnd, tokens: pieceTokens });
+  if (piece) out.push(piece);
+}
+
+function splitWord(text: string, start: number, end: number, max: number, out: Unit[]): void {
+  const word = text.slice(start, end);
+  let piece: Unit | null = null;
+  for (const m of word.matchAll(MODEL_TOKEN)) {
+    const a = start + m.index;
+    if (piece && piece.tokens === max) {
+      out.push(piece);
+      piece = null;
+    }
+    if (piece) {
+      piece.end = a + m[0].length;
+      piece.tokens++;
+    } else piece = { start: a, end: a + m[0].length, tokens: 1 };
+  }
+  if (piece) out.push(piece);
 }
 
 function pushUnit(text: string, u: Unit | null, max: number, out: Unit[]): void {
