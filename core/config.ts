@@ -82,6 +82,7 @@ const ENV = {
   WARDCLERK_MODEL_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(64).default(1), help: 'requests one loaded model (or the OCR pool) runs at once, 1–64' },
   WARDCLERK_MODEL_QUEUE: { schema: z.coerce.number().int().min(0).max(10000).default(8), help: 'requests that may wait per loaded model before 503 OVERLOADED, 0–10000' },
   WARDCLERK_BODY_BYTES_IN_FLIGHT: { schema: z.coerce.number().int().min(1024 * 1024).default(128 * 1024 * 1024), help: 'request-body bytes all requests together may hold before 503 OVERLOADED, at least 1048576 (default 134217728)' },
+  WARDCLERK_INDEX_BUDGET_MB: { schema: z.coerce.number().int().min(16).max(1_048_576).default(512), help: "MiB of memory the gateway's loaded per-patient search indexes may hold together (least recently used go first), 16–1048576 (default 512)" },
   WARDCLERK_METRICS_TOKEN: { schema: z.string().min(16).optional(), help: 'a scrape token of at least 16 characters; /metrics then needs Authorization: Bearer <token> (unset: loopback clients only)' },
 } as const;
 
@@ -131,6 +132,8 @@ export interface Config {
   modelQueue: number;
   /** Request-body bytes held by all requests in flight together (gateway/http/body-limit.ts). */
   bodyBytesInFlight: number;
+  /** Memory budget of the loaded per-patient search indexes (gateway/search), bytes. */
+  indexBudgetBytes: number;
   /** Bearer token a Prometheus scraper must send to /metrics; undefined = loopback clients only. */
   metricsToken: string | undefined;
 }
@@ -187,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     modelConcurrency: read(env, 'WARDCLERK_MODEL_CONCURRENCY'),
     modelQueue: read(env, 'WARDCLERK_MODEL_QUEUE'),
     bodyBytesInFlight: read(env, 'WARDCLERK_BODY_BYTES_IN_FLIGHT'),
+    indexBudgetBytes: read(env, 'WARDCLERK_INDEX_BUDGET_MB') * 1024 * 1024,
     metricsToken: read(env, 'WARDCLERK_METRICS_TOKEN'),
   };
 }

@@ -71,6 +71,8 @@ export const ERROR_STATUS = {
   TOO_MANY_PAGES: 413,
   IMAGE_TOO_LARGE: 413,
   ARCHIVE_TOO_LARGE: 413,
+  // patient search (issue 9)
+  QUERY_TOO_LONG: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

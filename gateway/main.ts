@@ -40,6 +40,8 @@ import { careTeamOf } from './people/access.js';
 import type { Clock } from './scheduler/clock.js';
 import { dueReminderEvents } from './scheduler/due-catch-up.js';
 import { createScheduler } from './scheduler/scheduler.js';
+import { PatientIndexes } from './search/patient-indexes.js';
+import { createConceptEmbedder } from '../engine/providers/concept-embedder.js';
 import { attachWsHub } from './ws/hub.js';
 import { guardHttpServer, httpServerOptions, watchBusStatus } from './server-guards.js';
 
@@ -86,7 +88,11 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
   // The notes pipeline settles through the store, with the scheduler's reminder ops in the same batch.
   serveNoteSubjects({ bus, store, events, log, scheduler, now: () => scheduler.ctx.clock.now() });
   // The documents pipeline (issue 9) stores each step's result through the gateway.
-  serveDocumentSubjects({ bus, store, events, log });
+  // Patients' search indexes live in memory only; the pipeline's INDEXED step and deletions update
+  // loaded ones in place. Questions are embedded in the worker's space (the in-process concept
+  // embedder, as worker/document-index.ts uses for chunks).
+  const searchIndexes = new PatientIndexes({ documents: store.documents, embedder: createConceptEmbedder(), budgetBytes: config.indexBudgetBytes, log });
+  serveDocumentSubjects({ bus, store, events, log, searchIndexes });
   // Documents a crash left stored but not queued are queued now, and older ones on a timer.
   const documentQueue = { store, js: bus.js, log };
   await requeueDocuments(documentQueue).catch((e: unknown) => log.warn({ err: { type: (e as Error)?.name } }, 'documents not re-queued at start; the timer retries'));
@@ -101,7 +107,7 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
     extract: (tenantId, text, options) =>
       bus.request(contracts.engineExtract, { tenant_id: tenantId, text, ...(options?.ocrConfidence === undefined ? {} : { ocr_confidence: options.ocrConfidence }) }, { timeoutMs: config.engineTimeoutMs }),
     enqueueItems: createItemEnqueuer(bus.js),
-    sessionKeys,
+    sessionKeys, searchIndexes,
   };
   const app = createApp(deps);
   const server = await new Promise<Server>((resolve, reject) => {

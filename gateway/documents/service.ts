@@ -25,7 +25,7 @@ import { inspectUpload } from './inspect-upload.js';
 import { filingDate } from './schemas.js';
 import { failDocument } from './transitions.js';
 
-export type DocumentDeps = Pick<GatewayDeps, 'store' | 'bus' | 'events' | 'log'>;
+export type DocumentDeps = Pick<GatewayDeps, 'store' | 'bus' | 'events' | 'log' | 'searchIndexes'>;
 
 export interface DocumentUpload {
   bytes: Uint8Array;
@@ -155,6 +155,7 @@ export async function deleteDocument(deps: DocumentDeps, principal: Principal, p
     const doc = await store.documents.get(patient.tenant_id, documentId);
     if (!doc || doc.patient_id !== patient.patient_id) throw NOT_FOUND();
     await store.documents.write(await store.documents.deleteOps(patient.tenant_id, doc));
+    deps.searchIndexes.documentRemoved(doc.patient_id, doc.document_id);
     deps.log.info({ document_id: doc.document_id }, 'document deleted');
   }));
 }

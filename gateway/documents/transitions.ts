@@ -11,6 +11,7 @@ import { WardClerkError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { audienceOf } from '../care-plans/settle-note.js';
 import type { EventPublisher } from '../events/publisher.js';
+import type { IndexUpdates } from '../search/patient-indexes.js';
 import type { RawOp } from '../store/group-commit.js';
 import type { TenantScope } from '../store/patient-seal.js';
 import type { JobRecord } from '../store/records.js';
@@ -21,6 +22,8 @@ export interface DocumentStepDeps {
   store: Store;
   events: Pick<EventPublisher, 'stage' | 'release'>;
   log: Logger;
+  /** The loaded search indexes, told of each document that becomes INDEXED. */
+  searchIndexes: Pick<IndexUpdates, 'documentIndexed'>;
 }
 
 /** What a step changes: fields of the record (a new `status` among them, or not) and operations to commit with it. */
@@ -91,6 +94,8 @@ export async function transition(
     }
     await store.documents.write(ops);
     for (const e of events) deps.events.release(e);
+    // Still under the document's lock: a deletion waiting for it removes these chunks after.
+    if (moved && status === 'INDEXED') await deps.searchIndexes.documentIndexed(tenantId, doc.patient_id, doc.document_id);
     if (moved) deps.log.info({ document_id: doc.document_id, status, code: next.failure?.code ?? null }, 'document status');
     return { status, changed: true };
   });

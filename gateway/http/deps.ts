@@ -10,6 +10,7 @@ import type { GatewayMetrics } from '../metrics.js';
 import type { EventPublisher } from '../events/publisher.js';
 import type { Extractor } from './extract-port.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
+import type { PatientIndexes } from '../search/patient-indexes.js';
 
 export interface GatewayDeps {
   config: Config;
@@ -27,6 +28,8 @@ export interface GatewayDeps {
   scheduler: Scheduler;
   /** Signed-in users' unsealed private keys, in memory only (gateway/auth/session-keys.ts). */
   sessionKeys: SessionKeys;
+  /** Per-patient search indexes in memory (gateway/search), kept current by the documents pipeline. */
+  searchIndexes: PatientIndexes;
   /** Argon2id cost of people's passwords and sealed keys; absent = production. Tests only may lower it. */
   passwordCost?: KdfCost;
 }

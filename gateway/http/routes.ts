@@ -19,6 +19,7 @@ import { registerPatientRoutes } from '../people/patients-routes.js';
 import { loginUser } from '../people/sessions-service.js';
 import { registerUserRoutes } from '../people/users-routes.js';
 import { registerReminderRoutes } from '../scheduler/routes.js';
+import { registerSearchRoutes } from '../search/routes.js';
 import { registerWebhookRoutes } from '../webhooks/routes.js';
 import type { AppEnv } from './app-env.js';
 import type { GatewayDeps } from './deps.js';
@@ -37,6 +38,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>, deps: GatewayDeps): voi
   registerReminderRoutes(app, deps);
   registerCarePlanRoutes(app, deps);
   registerDocumentRoutes(app, deps);
+  registerSearchRoutes(app, deps);
   registerJobRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerLegacyRoutes(app, deps);

@@ -1,0 +1,45 @@
+/**
+ * Builds one patient's PatientIndex in memory from the sealed store: the chunks and vectors of the
+ * patient's INDEXED documents only, unsealed with the patient's key (the repo's reads), joined and
+ * mapped onto the engine's Chunk. Nothing is written anywhere: the index lives in memory only.
+ */
+import { PatientIndex } from '../../engine/retrieval/patient-index.js';
+import type { IndexedChunk } from '../../engine/retrieval/patient-index.js';
+import type { DocumentsRepo } from '../store/documents-repo.js';
+import { MAX_PAGE } from '../store/store-context.js';
+import { indexedChunksOf } from './stored-chunk.js';
+
+export interface IndexSpace {
+  /** The embedding space of the query embedder; chunks of another space are not loaded. */
+  space: string;
+  dimensions: number;
+}
+
+export interface LoadedIndex {
+  index: PatientIndex;
+  /** Chunks left out because their vectors are of another embedding space (a re-embed is due). */
+  skipped: number;
+}
+
+/** The chunks of one INDEXED document of the patient, ready for `PatientIndex.add`. */
+export async function documentEntries(documents: DocumentsRepo, tenantId: string, documentId: string, space: string): Promise<{ entries: IndexedChunk[]; skipped: number }> {
+  const [chunks, vectors] = await Promise.all([documents.chunks(tenantId, documentId), documents.vectors(tenantId, documentId)]);
+  return indexedChunksOf(chunks, vectors, space);
+}
+
+/** The patient's index from the store (see the module comment). */
+export async function loadPatientIndex(documents: DocumentsRepo, tenantId: string, patientId: string, at: IndexSpace): Promise<LoadedIndex> {
+  const all: IndexedChunk[] = [];
+  let skipped = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await documents.listByPatient(tenantId, patientId, { limit: MAX_PAGE, ...(cursor ? { cursor } : {}) }, (d) => d.status === 'INDEXED');
+    for (const doc of page.items) {
+      const got = await documentEntries(documents, tenantId, doc.document_id, at.space);
+      all.push(...got.entries);
+      skipped += got.skipped;
+    }
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor);
+  return { index: new PatientIndex({ patientId, space: at.space, dimensions: at.dimensions, chunks: all }), skipped };
+}

@@ -1,0 +1,231 @@
+/**
+ * Searching a patient's documents on the real parts: a real nats-server, the real gateway, engine
+ * and worker. Documents of two patients go through the pipeline; search finds each passage with its
+ * page and character range and never another patient's; filters, deletion (gone at once from a
+ * loaded index), a new document (found without reloading the index), bad queries (coded 4xx),
+ * access (unassigned doctor 404); the index lives in memory only: a marker is nowhere on disk.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, operatorToken, type Envelope } from './api-client.js';
+import { startAppliance, type Appliance } from './appliance.js';
+import { seedCare, type CareSeed } from './care-plan-seed.js';
+import { settled, upload } from './documents-http.js';
+
+const MARKER = `QZVX${Date.now().toString(36)}SEARCHMARKER`;
+
+interface SearchItem {
+  passage: string; document_id: string; document_type: string; document_title: string; clinical_date: string | null;
+  page: number; start: number; end: number; section: { kind: string; title: string };
+  score: number; bm25_score: number; vector_score: number | null;
+}
+interface SearchAnswer { items: SearchItem[]; index_state: 'ready' | 'building'; documents_pending: number }
+interface ErrorAnswer { error: { code: string; details?: Record<string, unknown> } }
+
+const DISCHARGE = [
+  'Discharge summary\nDiagnosis: Type 2 diabetes mellitus with poor control.\n\nHospital course:\nAdmitted with hyperglycaemia, treated and stabilised.',
+  `CURRENT MEDICATIONS:\nMetformin 500 mg tablet twice daily with meals. Reference ${MARKER}.\n\nPlan:\nReview in the diabetes clinic in six weeks.`,
+];
+const LABS = ['Laboratory report\n\nLABS:\nHbA1c 8.1 % (high). Serum potassium 4.2 mmol/L. Creatinine 88 umol/L.'];
+const OTHER = ['Consultation note\n\nMedications:\nWarfarin 5 mg daily for atrial fibrillation. INR 2.4 today.'];
+const LATER = ['Consultation note\n\nMedications:\nAmlodipine 5 mg once daily for hypertension.'];
+
+let app: Appliance;
+let seed: CareSeed;
+let clientToken: string;
+const ids: Record<'discharge' | 'labs' | 'other' | 'later', string> = { discharge: '', labs: '', other: '', later: '' };
+
+async function add(patientId: string, token: string, pages: string[], type: string, clinicalDate: string): Promise<string> {
+  const r = await upload(app.url, patientId, Buffer.from(pages.join('\f')), { token, type, clinicalDate, contentType: 'text/plain' });
+  expect(r.status).toBe(202);
+  const doc = await settled(app.url, patientId, r.body.document_id, token);
+  expect(doc.status).toBe('INDEXED');
+  return doc.document_id;
+}
+
+function search<T = SearchAnswer>(patientId: string, query: string, token: string) {
+  return call<T extends SearchAnswer ? Envelope<SearchAnswer> : T>(`${app.url}/api/v1/patients/${patientId}/search?${query}`, { token });
+}
+const q = (text: string, more = '') => `q=${encodeURIComponent(text)}${more}`;
+const loads = () => app.logs().split('\n').filter((l) => l.includes('patient index loaded')).length;
+
+async function* files(dir: string): AsyncGenerator<string> {
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) yield* files(p);
+    else if (e.isFile()) yield p;
+  }
+}
+
+beforeAll(async () => {
+  app = await startAppliance({ without: ['gateway'] });
+  seed = await seedCare(app.dataDir, app.config);
+  await app.start('gateway');
+  const op = await operatorToken(app.url, app.adminPassword);
+  const client = await call<Envelope<{ client_id: string; client_secret: string }>>(`${app.url}/api/v1/admin/tenants/${seed.tenantId}/clients`, {
+    method: 'POST', token: op, json: { name: 'search-app', scopes: ['patients:read'] },
+  });
+  expect(client.status).toBe(201);
+  const tok = await call<{ access_token: string }>(`${app.url}/api/v1/oauth/token`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.body.data.client_id, client_secret: client.body.data.client_secret }).toString(),
+  });
+  clientToken = tok.body.access_token;
+  ids.discharge = await add(seed.patientId, seed.tokens.patient, DISCHARGE, 'discharge_summary', '2026-03-10');
+  ids.labs = await add(seed.patientId, seed.tokens.doctor, LABS, 'lab_report', '2025-01-15');
+  ids.other = await add(seed.otherPatientId, seed.tokens.stranger, OTHER, 'consultation_note', '2026-02-01');
+}, 180_000);
+
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('GET /api/v1/patients/{id}/search', () => {
+  it('finds the passage with its document, page and character range, for the patient, the care team and a patients:read client', async () => {
+    for (const token of [seed.tokens.patient, seed.tokens.doctor, seed.tokens.nurse, clientToken]) {
+      const r = await search(seed.patientId, q('metformin dose'), token);
+      expect(r.status).toBe(200);
+      expect(r.body.data.index_state).toBe('ready');
+      const top = r.body.data.items[0]!;
+      expect(top).toMatchObject({ document_id: ids.discharge, document_type: 'discharge_summary', clinical_date: '2026-03-10', page: 2 });
+      expect(top.passage).toContain('Metformin 500 mg');
+      // The range is the passage's place in its page's text.
+      expect(DISCHARGE[1]!.slice(top.start, top.end)).toBe(top.passage);
+      expect(top.bm25_score).toBeGreaterThan(0);
+      expect(top.vector_score).toEqual(expect.any(Number));
+      expect(top.score).toBeGreaterThan(0);
+      expect(top.section).toEqual({ kind: 'medications_current', title: 'CURRENT MEDICATIONS' });
+    }
+    const labs = await search(seed.patientId, q('potassium'), seed.tokens.doctor);
+    expect(labs.body.data.items[0]).toMatchObject({ document_id: ids.labs, page: 1, document_type: 'lab_report' });
+  });
+
+  it("never returns another patient's passages; each patient finds their own", async () => {
+    const mine = await search(seed.patientId, q('warfarin INR atrial fibrillation', '&k=50'), seed.tokens.doctor);
+    expect(mine.status).toBe(200);
+    for (const item of mine.body.data.items) {
+      expect(item.document_id).not.toBe(ids.other);
+      expect(item.passage).not.toMatch(/warfarin/i);
+    }
+    const theirs = await search(seed.otherPatientId, q('warfarin'), seed.tokens.stranger);
+    expect(theirs.body.data.items[0]).toMatchObject({ document_id: ids.other });
+    expect(theirs.body.data.items.every((i) => i.document_id === ids.other)).toBe(true);
+  });
+
+  it('filters by document type, clinical date and section', async () => {
+    const all = (await search(seed.patientId, q('diabetes', '&k=50'), seed.tokens.doctor)).body.data.items;
+    expect(new Set(all.map((i) => i.document_id))).toEqual(new Set([ids.discharge, ids.labs]));
+    const byType = (await search(seed.patientId, q('diabetes', '&k=50&type=lab_report'), seed.tokens.doctor)).body.data.items;
+    expect(byType.length).toBeGreaterThan(0);
+    expect(byType.every((i) => i.document_type === 'lab_report')).toBe(true);
+    const both = (await search(seed.patientId, q('diabetes', '&k=50&type=lab_report,discharge_summary'), seed.tokens.doctor)).body.data.items;
+    expect(both.length).toBe(all.length);
+    const byDate = (await search(seed.patientId, q('diabetes', '&k=50&from=2026-01-01&to=2026-12-31'), seed.tokens.doctor)).body.data.items;
+    expect(byDate.length).toBeGreaterThan(0);
+    expect(byDate.every((i) => i.clinical_date === '2026-03-10')).toBe(true);
+    const none = (await search(seed.patientId, q('diabetes', '&from=2027-01-01'), seed.tokens.doctor)).body.data.items;
+    expect(none).toEqual([]);
+    // By section kind, or by the header as written (any case): the plan passage, not the diagnosis.
+    for (const section of ['plan', 'pLaN', 'medications_current,plan']) {
+      const bySection = (await search(seed.patientId, q('diabetes clinic', `&k=50&section=${section}`), seed.tokens.doctor)).body.data.items;
+      expect(bySection.length).toBeGreaterThan(0);
+      expect(bySection.every((i) => ['plan', 'medications_current'].includes(i.section.kind)), section).toBe(true);
+      expect(bySection.some((i) => i.section.kind === 'plan')).toBe(true);
+    }
+    expect((await search(seed.patientId, q('diabetes', '&section=allergies'), seed.tokens.doctor)).body.data.items).toEqual([]);
+    const k1 = (await search(seed.patientId, q('diabetes', '&k=1'), seed.tokens.doctor)).body.data.items;
+    expect(k1.length).toBe(1);
+  });
+
+  it('bad queries are coded 4xx, quickly', async () => {
+    const code = async (query: string) => {
+      const r = await search<ErrorAnswer>(seed.patientId, query, seed.tokens.doctor);
+      return [r.status, r.body.error?.code];
+    };
+    expect(await code('')).toEqual([400, 'VALIDATION_FAILED']);
+    expect(await code('q=')).toEqual([400, 'VALIDATION_FAILED']);
+    expect(await code(q('   '))).toEqual([400, 'VALIDATION_FAILED']);
+    expect(await code(q('a'.repeat(1001)))).toEqual([400, 'QUERY_TOO_LONG']);
+    expect(await code(q('b'.repeat(10_000)))).toEqual([400, 'QUERY_TOO_LONG']);
+    expect(await code(q('metformin', '&k=0'))).toEqual([400, 'VALIDATION_FAILED']);
+    expect(await code(q('metformin', '&k=51'))).toEqual([400, 'VALIDATION_FAILED']);
+    expect(await code(q('metformin', '&k=ten'))).toEqual([400, 'VALIDATION_FAILED']);
+    expect(await code(q('metformin', '&type=x_ray'))).toEqual([400, 'VALIDATION_FAILED']);
+    expect(await code(q('metformin', '&from=2026-13-01'))).toEqual([400, 'VALIDATION_FAILED']);
+    expect(await code(q('metformin', '&from=2026-05-01&to=2026-01-01'))).toEqual([400, 'VALIDATION_FAILED']);
+    // 1,000 characters is allowed.
+    expect((await search(seed.patientId, q('metformin '.repeat(100)), seed.tokens.doctor)).status).toBe(200);
+    // 50 kB of query: refused before any handler runs (the request line is over the header limit).
+    const started = Date.now();
+    const big = await fetch(`${app.url}/api/v1/patients/${seed.patientId}/search?q=${'c'.repeat(50_000)}`, { headers: { authorization: `Bearer ${seed.tokens.doctor}` } });
+    await big.arrayBuffer();
+    expect(big.status).toBe(431);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('an unassigned doctor, another patient and a missing token get 404 / 401', async () => {
+    const stranger = await search<ErrorAnswer>(seed.patientId, q('metformin'), seed.tokens.stranger);
+    expect(stranger.status).toBe(404);
+    expect(stranger.body.error).toMatchObject({ code: 'NOT_FOUND', details: { resource: 'patient' } });
+    const patientOther = await search<ErrorAnswer>(seed.otherPatientId, q('warfarin'), seed.tokens.patient);
+    expect(patientOther.status).toBe(404);
+    const anon = await call(`${app.url}/api/v1/patients/${seed.patientId}/search?${q('metformin')}`);
+    expect(anon.status).toBe(401);
+  });
+
+  it('a new document is found without reloading the index; a deleted one is gone at once', async () => {
+    expect((await search(seed.patientId, q('potassium'), seed.tokens.doctor)).body.data.items[0]?.document_id).toBe(ids.labs);
+    const loadedBefore = loads();
+    expect(loadedBefore).toBeGreaterThan(0);
+    ids.later = await add(seed.patientId, seed.tokens.nurse, LATER, 'consultation_note', '2026-04-02');
+    const found = await search(seed.patientId, q('amlodipine'), seed.tokens.doctor);
+    expect(found.body.data.items[0]).toMatchObject({ document_id: ids.later, page: 1 });
+    expect(found.body.data.items[0]!.passage).toContain('Amlodipine');
+
+    const del = await call(`${app.url}/api/v1/patients/${seed.patientId}/documents/${ids.labs}`, { method: 'DELETE', token: seed.tokens.doctor });
+    expect(del.status).toBe(200);
+    const after = await search(seed.patientId, q('potassium HbA1c creatinine', '&k=50'), seed.tokens.doctor);
+    expect(after.body.data.items.map((i) => i.document_id)).not.toContain(ids.labs);
+    // Both changes were made in place: the patient's index was not loaded again.
+    expect(loads()).toBe(loadedBefore);
+  }, 120_000);
+
+  it('says building while a document is still in the pipeline', async () => {
+    await app.stop('worker');
+    try {
+      const r = await upload(app.url, seed.patientId, Buffer.from('Consultation note\n\nPlan\nStart atorvastatin 20 mg at night.'), { token: seed.tokens.doctor, type: 'consultation_note', contentType: 'text/plain' });
+      expect(r.status).toBe(202);
+      const s = await search(seed.patientId, q('metformin'), seed.tokens.doctor);
+      expect(s.body.data).toMatchObject({ index_state: 'building', documents_pending: 1 });
+      expect(s.body.data.items[0]?.document_id).toBe(ids.discharge);
+    } finally {
+      await app.start('worker');
+    }
+  }, 60_000);
+
+  it('keeps the index in memory only: no search marker on disk, no question in the logs', async () => {
+    const r = await search(seed.patientId, q(MARKER), seed.tokens.doctor);
+    expect(r.body.data.items[0]?.passage).toContain(MARKER);
+    await app.stop('worker');
+    await app.stop('gateway');
+    try {
+      let scanned = 0;
+      for (const dir of [app.dataDir, app.nats.storeDir]) {
+        for await (const f of files(dir)) {
+          if ((await stat(f)).size > 64 * 1024 * 1024) continue;
+          const bytes = await readFile(f);
+          scanned++;
+          expect(bytes.includes(Buffer.from(MARKER)), f).toBe(false);
+          expect(bytes.includes(Buffer.from('Amlodipine')), f).toBe(false);
+        }
+      }
+      expect(scanned).toBeGreaterThan(5);
+    } finally {
+      await app.start('gateway');
+      await app.start('worker');
+    }
+    expect(app.logs()).not.toContain(MARKER);
+    expect(app.logs()).not.toMatch(/metformin|amlodipine|warfarin/i);
+  }, 60_000);
+});
