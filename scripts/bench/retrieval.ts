@@ -8,6 +8,8 @@
  *   - hybrid search p50/p99 once loaded (the set's questions, lay-expanded, with their time cue,
  *     embedded up front; k = 10; target p99 < 5 ms), and BM25 alone, HNSW alone;
  *   - baseline: exact brute-force cosine top-10 over the same 5,000 vectors, and the ratio;
+ *   - load: the same chunks sealed in a real store, then the gateway's loader builds the index from
+ *     it (retrieval-load.ts);
  *   - memory per loaded index: the index's own estimate (what the LRU budgets by) and the measured
  *     growth of heap + external + RSS after a full collection.
  */
@@ -21,6 +23,7 @@ import { chunkDocument } from '../../engine/retrieval/chunk-document.js';
 import { PatientIndex } from '../../engine/retrieval/patient-index.js';
 import { prepareQuery } from '../../engine/retrieval/prepare-query.js';
 import { loadRetrievalSet } from '../eval/retrieval/load-retrieval-set.js';
+import { benchSealedLoad } from './retrieval-load.js';
 
 const P99_TARGET_MS = 5;
 
@@ -133,6 +136,8 @@ export async function benchRetrieval(options: { chunks?: number; rounds?: number
   for (const q of queries) brute(q);
   const bruteT = timeEach(queries, rounds, brute);
 
+  const sealedLoad = await benchSealedLoad(entries, space, embedder.dimensions);
+
   return {
     chunks: index.size,
     chunk_tokens_mean: Math.round(chunks.reduce((a, c) => a + c.tokens, 0) / chunks.length),
@@ -140,6 +145,7 @@ export async function benchRetrieval(options: { chunks?: number; rounds?: number
     queries: queries.length,
     embed_chunks_ms: Math.round(embedMs),
     build_index_ms: Math.round(buildMs),
+    load_from_sealed_store: sealedLoad,
     hybrid_search: hybridT,
     hybrid_search_filtered_by_type: filteredT,
     bm25_search: bm25T,
