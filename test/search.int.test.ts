@@ -204,6 +204,16 @@ describe('GET /api/v1/patients/{id}/search', () => {
     }
   }, 60_000);
 
+  it('is in the OpenAPI document with its query parameters and codes', async () => {
+    type Op = { description: string; parameters: Array<{ name: string; in: string }>; responses: Record<string, unknown> };
+    const spec = await call<{ paths: Record<string, Record<string, Op> | undefined> }>(`${app.url}/api/v1/openapi.json`);
+    const op = spec.body.paths['/api/v1/patients/{id}/search']?.['get'];
+    expect(op).toBeDefined();
+    expect(op!.parameters.filter((p) => p.in === 'query').map((p) => p.name).sort()).toEqual(['from', 'k', 'q', 'section', 'to', 'type']);
+    expect(op!.description).toContain('QUERY_TOO_LONG');
+    expect(Object.keys(op!.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '404']));
+  });
+
   it('keeps the index in memory only: no search marker on disk, no question in the logs', async () => {
     const r = await search(seed.patientId, q(MARKER), seed.tokens.doctor);
     expect(r.body.data.items[0]?.passage).toContain(MARKER);
