@@ -85,6 +85,8 @@ export const EVENT_TYPES = [
   'task.updated', 'reminder.due', 'reminder.missed', 'reminder.checked_in', 'message.received', 'auth.lockout',
   // issue 9: a patient document entered a status (ids, the status and a failure code only)
   'document.status',
+  // issue 9: a patient's chat message got the fixed referral (patient id, reason, urgency; never the message)
+  'chat.referral',
 ] as const;
 export const EventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventTypeSchema>;

@@ -20,6 +20,7 @@ import { loginUser } from '../people/sessions-service.js';
 import { registerUserRoutes } from '../people/users-routes.js';
 import { registerReminderRoutes } from '../scheduler/routes.js';
 import { registerSearchRoutes } from '../search/routes.js';
+import { registerChatRoutes } from '../chat/routes.js';
 import { registerWebhookRoutes } from '../webhooks/routes.js';
 import type { AppEnv } from './app-env.js';
 import type { GatewayDeps } from './deps.js';
@@ -39,6 +40,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>, deps: GatewayDeps): voi
   registerCarePlanRoutes(app, deps);
   registerDocumentRoutes(app, deps);
   registerSearchRoutes(app, deps);
+  registerChatRoutes(app, deps);
   registerJobRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerLegacyRoutes(app, deps);

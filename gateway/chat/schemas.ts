@@ -1,0 +1,41 @@
+/** Request and response schemas of the patient chat API (zod → OpenAPI). */
+import { z } from '@hono/zod-openapi';
+import { DOCUMENT_TYPES } from '../../core/documents/records.js';
+
+/** Longest message and doctor's context, in characters (longer: 400 VALIDATION_FAILED). */
+export const MAX_MESSAGE_CHARS = 2000;
+export const MAX_CONTEXT_CHARS = 4000;
+
+export const ChatBodySchema = z
+  .object({
+    message: z.string().min(1).max(MAX_MESSAGE_CHARS).refine((s) => s.trim() !== '', { message: 'must not be blank' }).openapi({ description: `The question, 1–${MAX_MESSAGE_CHARS} characters.`, example: 'What dose of metformin am I on?' }),
+    additional_context: z.string().max(MAX_CONTEXT_CHARS).optional().openapi({ description: 'Doctors only: clinical context that joins the question for retrieval (a patient sending it gets 400).' }),
+  })
+  .strict();
+export type ChatBody = z.infer<typeof ChatBodySchema>;
+
+const SourceSchema = z.object({
+  n: z.number().int().openapi({ description: 'The number cited as [n] in the text.' }),
+  document_id: z.string(),
+  document_title: z.string(),
+  document_type: z.enum(DOCUMENT_TYPES),
+  date: z.string().nullable().openapi({ description: "The document's clinical date (ISO)." }),
+  page: z.number().int(),
+  start: z.number().int().openapi({ description: "The passage's character range in the page text." }),
+  end: z.number().int(),
+  chunk_id: z.string(),
+});
+
+export const ChatAnswerSchema = z
+  .object({
+    mode: z.enum(['patient', 'doctor']),
+    text: z.string().openapi({ description: 'The answer; every sentence ends with citations [n] into `sources`.' }),
+    sentences: z.array(z.object({ text: z.string(), citations: z.array(z.number().int()) })),
+    sources: z.array(SourceSchema),
+    found: z.boolean().openapi({ description: 'False when the records hold nothing relevant (the text says so) or for a referral.' }),
+    requires_doctor_consultation: z.boolean(),
+    referral: z.object({ reason: z.string(), urgency: z.enum(['emergency', 'doctor']) }).nullable().openapi({ description: 'Set when a patient message was answered with the fixed referral, without retrieval.' }),
+    grounding: z.object({ checked: z.number().int(), dropped: z.number().int() }),
+  })
+  .openapi('ChatAnswer');
+export type ChatAnswerView = z.infer<typeof ChatAnswerSchema>;

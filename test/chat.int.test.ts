@@ -1,0 +1,147 @@
+/**
+ * Chat about a patient's records on the real parts: a real nats-server, the real gateway, engine
+ * and worker. Two patients whose records differ by one fact (the metformin dose) go through the
+ * documents pipeline; the patient and the assigned doctor ask, in JSON and over SSE; every sentence
+ * cites the patient's own document; a question the records cannot answer says so; an urgent
+ * message is answered at once with the fixed referral and a chat.referral event on the care team's
+ * WebSocket; bad bodies are coded 400s; nurses 403, an unassigned doctor 404.
+ */
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { EMERGENCY_REFERRAL } from '../engine/chat/triage/referral.js';
+import { call, type Envelope } from './api-client.js';
+import { startAppliance, type Appliance } from './appliance.js';
+import { seedCare, type CareSeed } from './care-plan-seed.js';
+import { settled, upload } from './documents-http.js';
+
+interface Source { n: number; document_id: string; document_title: string; document_type: string; date: string | null; page: number; start: number; end: number; chunk_id: string }
+interface ChatAnswer {
+  mode: 'patient' | 'doctor'; text: string; sentences: Array<{ text: string; citations: number[] }>; sources: Source[]; found: boolean;
+  requires_doctor_consultation: boolean; referral: { reason: string; urgency: string } | null; grounding: { checked: number; dropped: number };
+}
+interface ErrorAnswer { error: { code: string; details?: Record<string, unknown> } }
+
+const letter = (dose: string): string[] => [
+  `Diabetes clinic letter\n\nDiagnoses:\nType 2 diabetes mellitus, on treatment.\n\nCurrent medication:\nMetformin ${dose} twice daily\nRamipril 5 mg once daily\n\nPlan:\nReview in six months.`,
+];
+const LABS = ['Laboratory report\n\nLABS:\nHbA1c 8.1 % (high). Serum potassium 4.2 mmol/L. Creatinine 88 umol/L.'];
+
+let app: Appliance;
+let seed: CareSeed;
+const docs = { mine: '', labs: '', theirs: '' };
+
+async function add(patientId: string, token: string, pages: string[], type: string, clinicalDate: string): Promise<string> {
+  const r = await upload(app.url, patientId, Buffer.from(pages.join('\f')), { token, type, clinicalDate, contentType: 'text/plain' });
+  expect(r.status).toBe(202);
+  const doc = await settled(app.url, patientId, r.body.document_id, token);
+  expect(doc.status).toBe('INDEXED');
+  return doc.document_id;
+}
+
+function chat<T = Envelope<ChatAnswer>>(patientId: string, token: string, json: unknown) {
+  return call<T>(`${app.url}/api/v1/patients/${patientId}/chat`, { method: 'POST', token, json });
+}
+
+beforeAll(async () => {
+  app = await startAppliance({ without: ['gateway'] });
+  seed = await seedCare(app.dataDir, app.config);
+  await app.start('gateway');
+  docs.mine = await add(seed.patientId, seed.tokens.patient, letter('500 mg'), 'consultation_note', '2026-03-10');
+  docs.labs = await add(seed.patientId, seed.tokens.doctor, LABS, 'lab_report', '2026-03-01');
+  docs.theirs = await add(seed.otherPatientId, seed.tokens.stranger, letter('850 mg'), 'consultation_note', '2026-03-10');
+}, 180_000);
+
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('POST /api/v1/patients/{id}/chat', () => {
+  it("answers the patient and the doctor from the patient's own records, every sentence cited; the other patient's dose never appears", async () => {
+    const patient = await chat(seed.patientId, seed.tokens.patient, { message: 'What dose of metformin am I on?' });
+    expect(patient.status).toBe(200);
+    const a = patient.body.data;
+    expect(a).toMatchObject({ mode: 'patient', found: true, requires_doctor_consultation: false, referral: null });
+    expect(a.sentences[0]!.text).toContain('Metformin 500 mg twice daily');
+    expect(a.text).not.toContain('850');
+    for (const s of a.sentences) expect(s.citations.length).toBeGreaterThan(0);
+    expect(a.sources[0]).toMatchObject({ n: 1, document_id: docs.mine, document_type: 'consultation_note', date: '2026-03-10', page: 1 });
+    expect(letter('500 mg')[0]!.slice(a.sources[0]!.start, a.sources[0]!.end)).toContain('Metformin 500 mg');
+
+    const other = await chat(seed.otherPatientId, seed.tokens.stranger, { message: 'What dose of metformin is she on?' });
+    expect(other.body.data).toMatchObject({ mode: 'doctor', found: true });
+    expect(other.body.data.text).toContain('Metformin 850 mg twice daily');
+    expect(other.body.data.text).not.toContain('500');
+    expect(other.body.data.sources.every((s) => s.document_id === docs.theirs)).toBe(true);
+
+    const doctor = await chat(seed.patientId, seed.tokens.doctor, { message: 'Latest potassium?', additional_context: 'on ramipril' });
+    expect(doctor.body.data.mode).toBe('doctor');
+    expect(doctor.body.data.text).toContain('potassium 4.2 mmol/L');
+    expect(doctor.body.data.sources.map((s) => s.document_id)).toContain(docs.labs);
+  });
+
+  it('says the records do not contain what is not there', async () => {
+    const r = await chat(seed.patientId, seed.tokens.patient, { message: 'What did my colonoscopy show?' });
+    expect(r.body.data).toMatchObject({ found: false, sentences: [], sources: [], requires_doctor_consultation: false });
+    expect(r.body.data.text).toMatch(/could not find anything about this in your records/);
+  });
+
+  it('streams delta events then done over SSE', async () => {
+    const res = await fetch(`${app.url}/api/v1/patients/${seed.patientId}/chat`, {
+      method: 'POST', headers: { authorization: `Bearer ${seed.tokens.patient}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ message: 'What dose of metformin am I on?' }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const events = [...(await res.text()).matchAll(/event: (\w+)\ndata: (.*)\n/g)].map((m) => ({ event: m[1]!, data: JSON.parse(m[2]!) as unknown }));
+    expect(events.at(-1)!.event).toBe('done');
+    const done = z.object({ text: z.string(), sources: z.array(z.object({ document_id: z.string() })) }).parse(events.at(-1)!.data);
+    const deltas = events.slice(0, -1).map((e) => z.object({ text: z.string() }).parse(e.data).text);
+    expect(deltas.length).toBeGreaterThan(0);
+    expect(deltas.join('')).toBe(done.text);
+    expect(done.text).toContain('Metformin 500 mg');
+  });
+
+  it('answers an urgent message at once with the fixed referral and tells the care team on their WebSocket', async () => {
+    const frames: unknown[] = [];
+    const ws = new WebSocket(`${app.url.replace(/^http/, 'ws')}/api/v1/ws`, ['wardclerk.v1', seed.tokens.doctor]);
+    await new Promise<void>((ready, fail) => {
+      ws.on('message', (raw) => {
+        const frame = z.object({ type: z.string() }).passthrough().parse(JSON.parse(String(raw)));
+        if (frame.type === 'ready') ready();
+        else frames.push(frame);
+      });
+      ws.once('error', fail);
+    });
+    try {
+      const r = await chat(seed.patientId, seed.tokens.patient, { message: 'I have crushing chest pain right now' });
+      expect(r.body.data).toMatchObject({ text: EMERGENCY_REFERRAL, requires_doctor_consultation: true, found: false, sources: [], referral: { reason: 'URGENT_SYMPTOM', urgency: 'emergency' } });
+      const Frame = z.object({ type: z.literal('event'), event: z.object({ type: z.string(), data: z.record(z.string(), z.unknown()) }) });
+      const deadline = Date.now() + 10_000;
+      let referral: z.infer<typeof Frame> | undefined;
+      while (!referral && Date.now() < deadline) {
+        referral = frames.map((f) => Frame.safeParse(f)).find((p) => p.success && p.data.event.type === 'chat.referral')?.data;
+        if (!referral) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(referral?.event.data).toEqual({ patient_id: seed.patientId, reason: 'URGENT_SYMPTOM', urgency: 'emergency' });
+      expect(JSON.stringify(referral)).not.toContain('chest');
+    } finally {
+      ws.terminate();
+    }
+  });
+
+  it('refuses bad bodies with coded 400s, other roles with 403, and hides the patient from an unassigned doctor', async () => {
+    for (const body of [{}, { message: '' }, { message: '   ' }, { message: 'x'.repeat(50_000) }, { message: 'hi', extra: 1 }, { message: 42 }]) {
+      const r = await chat<ErrorAnswer>(seed.patientId, seed.tokens.patient, body);
+      expect([r.status, r.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    }
+    const ctx = await chat<ErrorAnswer>(seed.patientId, seed.tokens.patient, { message: 'my dose?', additional_context: 'x' });
+    expect([ctx.status, ctx.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const nurse = await chat<ErrorAnswer>(seed.patientId, seed.tokens.nurse, { message: 'metformin dose?' });
+    expect([nurse.status, nurse.body.error.code]).toEqual([403, 'FORBIDDEN']);
+    const stranger = await chat<ErrorAnswer>(seed.patientId, seed.tokens.stranger, { message: 'metformin dose?' });
+    expect([stranger.status, stranger.body.error.code]).toEqual([404, 'NOT_FOUND']);
+    const none = await call<ErrorAnswer>(`${app.url}/api/v1/patients/${seed.patientId}/chat`, { method: 'POST', json: { message: 'hi' } });
+    expect(none.status).toBe(401);
+  });
+});
