@@ -191,17 +191,41 @@ describe('GET /api/v1/patients/{id}/search', () => {
     expect(loads()).toBe(loadedBefore);
   }, 120_000);
 
-  it('says building while a document is still in the pipeline', async () => {
+  it('says building while a document is still in the pipeline, from a loaded index and from a fresh load', async () => {
+    // The index is loaded (and nothing pending) before the upload, so the upload itself must tell it.
+    expect((await search(seed.patientId, q('metformin'), seed.tokens.doctor)).body.data).toMatchObject({ index_state: 'ready', documents_pending: 0 });
     await app.stop('worker');
+    let pendingId = '';
     try {
-      const r = await upload(app.url, seed.patientId, Buffer.from('Consultation note\n\nPlan\nStart atorvastatin 20 mg at night.'), { token: seed.tokens.doctor, type: 'consultation_note', contentType: 'text/plain' });
+      const r = await upload(app.url, seed.patientId, Buffer.from('Consultation note\n\nPlan:\nStart atorvastatin 20 mg at night.'), { token: seed.tokens.doctor, type: 'consultation_note', contentType: 'text/plain' });
       expect(r.status).toBe(202);
-      const s = await search(seed.patientId, q('metformin'), seed.tokens.doctor);
-      expect(s.body.data).toMatchObject({ index_state: 'building', documents_pending: 1 });
-      expect(s.body.data.items[0]?.document_id).toBe(ids.discharge);
+      pendingId = r.body.document_id;
+      const loaded = await search(seed.patientId, q('metformin'), seed.tokens.doctor);
+      expect(loaded.body.data).toMatchObject({ index_state: 'building', documents_pending: 1 });
+      expect(loaded.body.data.items[0]?.document_id).toBe(ids.discharge);
+      // A fresh gateway loads the index from the store and finds the document still pending.
+      await app.stop('gateway');
+      await app.start('gateway');
+      const fresh = await search(seed.patientId, q('metformin'), seed.tokens.doctor);
+      expect(fresh.body.data).toMatchObject({ index_state: 'building', documents_pending: 1 });
     } finally {
       await app.start('worker');
     }
+    await settled(app.url, seed.patientId, pendingId, seed.tokens.doctor);
+    const ready = await search(seed.patientId, q('atorvastatin'), seed.tokens.doctor);
+    expect(ready.body.data).toMatchObject({ index_state: 'ready', documents_pending: 0 });
+    expect(ready.body.data.items[0]?.document_id).toBe(pendingId);
+  }, 90_000);
+
+  it('a document that fails is no longer pending', async () => {
+    expect((await search(seed.patientId, q('metformin'), seed.tokens.doctor)).body.data.documents_pending).toBe(0);
+    const sharp = (await import('sharp')).default;
+    // A blank page, photographed: OCR finds no text on it (UNREADABLE).
+    const png = await sharp({ create: { width: 600, height: 400, channels: 3, background: '#f4f4f0' } }).png().toBuffer();
+    const r = await upload(app.url, seed.patientId, png, { token: seed.tokens.doctor, type: 'other' });
+    expect(r.status).toBe(202);
+    expect((await settled(app.url, seed.patientId, r.body.document_id, seed.tokens.doctor)).status).toBe('FAILED');
+    expect((await search(seed.patientId, q('metformin'), seed.tokens.doctor)).body.data).toMatchObject({ index_state: 'ready', documents_pending: 0 });
   }, 60_000);
 
   it('is in the OpenAPI document with its query parameters and codes', async () => {

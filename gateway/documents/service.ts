@@ -80,6 +80,7 @@ export async function uploadDocument(deps: DocumentDeps, principal: Principal, p
       document_id: document.document_id, patient_id: patient.patient_id, job_id: job.job_id, status: 'RECEIVED', code: null,
     }, `document.status.${document.document_id}.RECEIVED`, audience);
     await store.documents.create(tenantId, document, upload.bytes, job, [op]);
+    deps.searchIndexes.documentQueued(patient.patient_id, document.document_id);
     deps.events.release(event);
     try {
       await publishDocumentJob(deps.bus.js, tenantId, document.document_id);

@@ -22,8 +22,8 @@ export interface DocumentStepDeps {
   store: Store;
   events: Pick<EventPublisher, 'stage' | 'release'>;
   log: Logger;
-  /** The loaded search indexes, told of each document that becomes INDEXED. */
-  searchIndexes: Pick<IndexUpdates, 'documentIndexed'>;
+  /** The loaded search indexes, told of each document that settles (INDEXED or FAILED). */
+  searchIndexes: Pick<IndexUpdates, 'documentIndexed' | 'documentFailed'>;
 }
 
 /** What a step changes: fields of the record (a new `status` among them, or not) and operations to commit with it. */
@@ -96,6 +96,7 @@ export async function transition(
     for (const e of events) deps.events.release(e);
     // Still under the document's lock: a deletion waiting for it removes these chunks after.
     if (moved && status === 'INDEXED') await deps.searchIndexes.documentIndexed(tenantId, doc.patient_id, doc.document_id);
+    if (moved && status === 'FAILED') deps.searchIndexes.documentFailed(doc.patient_id, doc.document_id);
     if (moved) deps.log.info({ document_id: doc.document_id, status, code: next.failure?.code ?? null }, 'document status');
     return { status, changed: true };
   });

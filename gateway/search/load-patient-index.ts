@@ -1,6 +1,6 @@
 /**
  * Builds one patient's PatientIndex in memory from the sealed store: the chunks and vectors of the
- * patient's INDEXED documents only, unsealed with the patient's key (the repo's reads), joined and
+ * patient's INDEXED documents only (documents still in the pipeline are counted as pending), unsealed with the patient's key (the repo's reads), joined and
  * mapped onto the engine's Chunk. Nothing is written anywhere: the index lives in memory only.
  */
 import { PatientIndex } from '../../engine/retrieval/patient-index.js';
@@ -19,7 +19,11 @@ export interface LoadedIndex {
   index: PatientIndex;
   /** Chunks left out because their vectors are of another embedding space (a re-embed is due). */
   skipped: number;
+  /** Documents of the patient still in the pipeline (RECEIVED, INGESTED, ANALYZING). */
+  pending: string[];
 }
+
+const PENDING: ReadonlySet<string> = new Set(['RECEIVED', 'INGESTED', 'ANALYZING']);
 
 /** The chunks of one INDEXED document of the patient, ready for `PatientIndex.add`. */
 export async function documentEntries(documents: DocumentsRepo, tenantId: string, documentId: string, space: string): Promise<{ entries: IndexedChunk[]; skipped: number }> {
@@ -30,16 +34,19 @@ export async function documentEntries(documents: DocumentsRepo, tenantId: string
 /** The patient's index from the store (see the module comment). */
 export async function loadPatientIndex(documents: DocumentsRepo, tenantId: string, patientId: string, at: IndexSpace): Promise<LoadedIndex> {
   const all: IndexedChunk[] = [];
+  const pending: string[] = [];
   let skipped = 0;
   let cursor: string | undefined;
   do {
-    const page = await documents.listByPatient(tenantId, patientId, { limit: MAX_PAGE, ...(cursor ? { cursor } : {}) }, (d) => d.status === 'INDEXED');
+    const page = await documents.listByPatient(tenantId, patientId, { limit: MAX_PAGE, ...(cursor ? { cursor } : {}) });
     for (const doc of page.items) {
+      if (PENDING.has(doc.status)) pending.push(doc.document_id);
+      if (doc.status !== 'INDEXED') continue;
       const got = await documentEntries(documents, tenantId, doc.document_id, at.space);
       all.push(...got.entries);
       skipped += got.skipped;
     }
     cursor = page.next_cursor ?? undefined;
   } while (cursor);
-  return { index: new PatientIndex({ patientId, space: at.space, dimensions: at.dimensions, chunks: all }), skipped };
+  return { index: new PatientIndex({ patientId, space: at.space, dimensions: at.dimensions, chunks: all }), skipped, pending };
 }

@@ -1,9 +1,15 @@
 /**
  * The gateway's per-patient search indexes: loaded on first search from the sealed store
  * (load-patient-index.ts), held in the retrieval core's LRU within the configured memory budget
- * (`WARDCLERK_INDEX_BUDGET_MB`), and kept current in place as documents are indexed or deleted
- * (documents/transitions.ts and documents/service.ts call `documentIndexed` / `documentRemoved`).
- * Every method names one patient; no index is ever written to disk.
+ * (`WARDCLERK_INDEX_BUDGET_MB`), and kept current in place by the documents pipeline
+ * (documents/service.ts on upload and deletion, documents/transitions.ts when a document settles).
+ * Beside each loaded index: the patient's documents still in the pipeline, so a search can say
+ * `building` without reading every document record. Every method names one patient; no index is
+ * ever written to disk.
+ *
+ * Changes for a patient whose index is loading wait for the load (PatientIndexCache.update) and
+ * are applied in order after it, so a document that is uploaded, indexed or deleted during a load
+ * is neither lost nor left behind.
  */
 import type { Logger } from '../../core/logger.js';
 import { embeddingSpace, type Embedder } from '../../engine/providers/embedder.js';
@@ -22,7 +28,13 @@ export interface PatientIndexesOptions {
 
 /** What the documents pipeline tells the indexes (documents/transitions.ts, documents/service.ts). */
 export interface IndexUpdates {
+  /** A new document of the patient entered the pipeline. */
+  documentQueued(patientId: string, documentId: string): void;
+  /** A document became INDEXED: its chunks join the index. */
   documentIndexed(tenantId: string, patientId: string, documentId: string): Promise<void>;
+  /** A document FAILED: it is no longer pending. */
+  documentFailed(patientId: string, documentId: string): void;
+  /** A document was deleted: its chunks leave the index. */
   documentRemoved(patientId: string, documentId: string): void;
 }
 
@@ -32,23 +44,38 @@ export class PatientIndexes implements IndexUpdates {
   readonly #documents: DocumentsRepo;
   readonly #embedder: Embedder;
   readonly #log: Logger;
+  /** Pending documents per loaded (or just loaded) patient; dropped with the index. */
+  readonly #pending = new Map<string, Set<string>>();
 
   constructor(o: PatientIndexesOptions) {
     this.#documents = o.documents;
     this.#embedder = o.embedder;
     this.#log = o.log;
     this.space = embeddingSpace(o.embedder);
-    this.cache = new PatientIndexCache({ budgetBytes: o.budgetBytes, onEvict: (_patientId, bytes) => o.log.debug({ bytes }, 'patient index evicted') });
+    this.cache = new PatientIndexCache({
+      budgetBytes: o.budgetBytes,
+      onEvict: (patientId, bytes) => {
+        this.#pending.delete(patientId);
+        o.log.debug({ bytes }, 'patient index evicted');
+      },
+    });
   }
 
   /** The patient's index, built from the sealed store when it is not in memory. */
   index(tenantId: string, patientId: string): Promise<PatientIndex> {
     return this.cache.get(patientId, async () => {
       const started = performance.now();
-      const { index, skipped } = await loadPatientIndex(this.#documents, tenantId, patientId, { space: this.space, dimensions: this.#embedder.dimensions });
-      this.#log.info({ chunks: index.size, skipped, ms: Math.round(performance.now() - started) }, 'patient index loaded');
-      return index;
+      const loaded = await loadPatientIndex(this.#documents, tenantId, patientId, { space: this.space, dimensions: this.#embedder.dimensions });
+      // Set now, with no await before the cache takes the index: changes queued during the load apply to it.
+      this.#pending.set(patientId, new Set(loaded.pending));
+      this.#log.info({ chunks: loaded.index.size, skipped: loaded.skipped, pending: loaded.pending.length, ms: Math.round(performance.now() - started) }, 'patient index loaded');
+      return loaded.index;
     });
+  }
+
+  /** The patient's documents still in the pipeline, as known since their index was loaded (0 when not loaded). */
+  pending(patientId: string): number {
+    return this.#pending.get(patientId)?.size ?? 0;
   }
 
   /** The question's vector, in the indexes' space. */
@@ -57,24 +84,37 @@ export class PatientIndexes implements IndexUpdates {
     return { vector: vectors[0]!, space };
   }
 
+  documentQueued(patientId: string, documentId: string): void {
+    this.cache.update(patientId, () => this.#pending.get(patientId)?.add(documentId));
+  }
+
   /**
-   * A document of the patient became INDEXED: its chunks join the patient's index if it is loaded
-   * (or loading). Should that fail, the index is dropped: the next search loads it from the store.
+   * The document's chunks join the patient's index if it is loaded (or loading). Should that
+   * fail, the index is dropped: the next search loads it from the store.
    */
   async documentIndexed(tenantId: string, patientId: string, documentId: string): Promise<void> {
     // Neither loaded nor loading (a no-op update says which): the next load reads the store.
     if (!this.cache.peek(patientId) && !this.cache.update(patientId, () => {})) return;
     try {
       const { entries } = await documentEntries(this.#documents, tenantId, documentId, this.space);
-      this.cache.update(patientId, (index) => index.add(entries, this.space));
+      this.cache.update(patientId, (index) => {
+        index.add(entries, this.space);
+        this.#pending.get(patientId)?.delete(documentId);
+      });
     } catch (e) {
       this.cache.evict(patientId);
       this.#log.warn({ document_id: documentId, err: { type: (e as Error)?.name, code: (e as { code?: string })?.code } }, 'patient index dropped: a new document could not be added');
     }
   }
 
-  /** A document of the patient was deleted: its chunks leave the loaded (or loading) index at once. */
+  documentFailed(patientId: string, documentId: string): void {
+    this.cache.update(patientId, () => this.#pending.get(patientId)?.delete(documentId));
+  }
+
   documentRemoved(patientId: string, documentId: string): void {
-    this.cache.update(patientId, (index) => index.removeDocument(documentId));
+    this.cache.update(patientId, (index) => {
+      index.removeDocument(documentId);
+      this.#pending.get(patientId)?.delete(documentId);
+    });
   }
 }

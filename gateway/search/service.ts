@@ -11,12 +11,9 @@ import type { SearchFilters } from '../../engine/retrieval/search-filters.js';
 import type { Principal } from '../http/app-env.js';
 import type { GatewayDeps } from '../http/deps.js';
 import { loadPatientFor } from '../people/access.js';
-import { MAX_PAGE } from '../store/store-context.js';
 import { MAX_QUERY_CHARS, type SearchQueryParams, type SearchResult } from './schemas.js';
 
 export type SearchDeps = Pick<GatewayDeps, 'store' | 'searchIndexes'>;
-
-const PENDING = new Set(['RECEIVED', 'INGESTED', 'ANALYZING']);
 
 function list(raw: string | undefined): string[] {
   return raw === undefined ? [] : raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -44,18 +41,6 @@ export function questionOf(q: string): string {
   return q;
 }
 
-/** How many of the patient's documents are still in the pipeline. */
-async function pendingDocuments(deps: SearchDeps, tenantId: string, patientId: string): Promise<number> {
-  let n = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.documents.listByPatient(tenantId, patientId, { limit: MAX_PAGE, ...(cursor ? { cursor } : {}) }, (d) => PENDING.has(d.status));
-    n += page.items.length;
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor);
-  return n;
-}
-
 /** The best passages of the patient's documents for `q` (hybrid BM25 + vector, fused by rank). */
 export async function searchPatient(deps: SearchDeps, principal: Principal, patientId: string, q: SearchQueryParams, signal?: AbortSignal): Promise<SearchResult> {
   const patient = await loadPatientFor(deps, principal, patientId);
@@ -63,11 +48,8 @@ export async function searchPatient(deps: SearchDeps, principal: Principal, pati
   const filters = filtersOf(q);
   const indexes = deps.searchIndexes;
   const prepared = prepareQuery(question);
-  const [index, embedded, pending] = await Promise.all([
-    indexes.index(patient.tenant_id, patient.patient_id),
-    indexes.embedQuery(prepared.text, signal),
-    pendingDocuments(deps, patient.tenant_id, patient.patient_id),
-  ]);
+  const [index, embedded] = await Promise.all([indexes.index(patient.tenant_id, patient.patient_id), indexes.embedQuery(prepared.text, signal)]);
+  const pending = indexes.pending(patient.patient_id);
   const hits = index.search({ ...prepared, vector: embedded.vector, space: embedded.space, k: q.k ?? 10, filters });
   return {
     items: hits.map((h) => ({
