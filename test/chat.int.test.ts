@@ -4,8 +4,11 @@
  * documents pipeline; the patient and the assigned doctor ask, in JSON and over SSE; every sentence
  * cites the patient's own document; a question the records cannot answer says so; an urgent
  * message is answered at once with the fixed referral and a chat.referral event on the care team's
- * WebSocket; bad bodies are coded 400s; nurses 403, an unassigned doctor 404.
+ * WebSocket; bad bodies are coded 400s; nurses 403, an unassigned doctor 404; each turn is stored in
+ * the caller's own conversation, sealed (a marker is nowhere on disk), listed, read and deleted by its owner only.
  */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -17,10 +20,23 @@ import { settled, upload } from './documents-http.js';
 
 interface Source { n: number; document_id: string; document_title: string; document_type: string; date: string | null; page: number; start: number; end: number; chunk_id: string }
 interface ChatAnswer {
-  mode: 'patient' | 'doctor'; text: string; sentences: Array<{ text: string; citations: number[] }>; sources: Source[]; found: boolean;
+  mode: 'patient' | 'doctor'; conversation_id: string; text: string; sentences: Array<{ text: string; citations: number[] }>; sources: Source[]; found: boolean;
   requires_doctor_consultation: boolean; referral: { reason: string; urgency: string } | null; grounding: { checked: number; dropped: number };
 }
 interface ErrorAnswer { error: { code: string; details?: Record<string, unknown> } }
+interface Turn { role: 'user' | 'assistant'; text: string; at: string; sources?: Array<Record<string, unknown>>; requires_doctor_consultation?: boolean }
+interface Conversation { conversation_id: string; mode: string; created_at: string; updated_at: string; turns: Turn[] }
+interface ConversationPage { items: Array<{ conversation_id: string; mode: string; turns: number }>; next_cursor: string | null }
+
+const MARKER = `QZVX${Date.now().toString(36)}CHATMARKER`;
+
+async function* files(dir: string): AsyncGenerator<string> {
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) yield* files(p);
+    else if (e.isFile()) yield p;
+  }
+}
 
 const letter = (dose: string): string[] => [
   `Diabetes clinic letter\n\nDiagnoses:\nType 2 diabetes mellitus, on treatment.\n\nCurrent medication:\nMetformin ${dose} twice daily\nRamipril 5 mg once daily\n\nPlan:\nReview in six months.`,
@@ -144,4 +160,55 @@ describe('POST /api/v1/patients/{id}/chat', () => {
     const none = await call<ErrorAnswer>(`${app.url}/api/v1/patients/${seed.patientId}/chat`, { method: 'POST', json: { message: 'hi' } });
     expect(none.status).toBe(401);
   });
+
+  it("stores each turn in the caller's own conversation, sealed: continued, listed, read and deleted by its owner only; nothing in plaintext on disk", async () => {
+    const conv = (path: string): string => `${app.url}/api/v1/patients/${seed.patientId}/conversations${path}`;
+    const first = await chat(seed.patientId, seed.tokens.doctor, { message: `Metformin dose? ${MARKER}` });
+    const id = first.body.data.conversation_id;
+    expect(id).toMatch(/^cnv_/);
+    const second = await chat(seed.patientId, seed.tokens.doctor, { message: 'And the potassium?', conversation_id: id });
+    expect(second.body.data.conversation_id).toBe(id);
+    const read = await call<Envelope<Conversation>>(conv(`/${id}`), { token: seed.tokens.doctor });
+    expect(read.status).toBe(200);
+    expect(read.body.data.turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(read.body.data.turns[0]!.text).toContain(MARKER);
+    expect(read.body.data.turns[1]!.text).toBe(first.body.data.text);
+    expect(read.body.data.turns[1]!.sources).toEqual(first.body.data.sources);
+    const list = await call<Envelope<ConversationPage>>(conv(''), { token: seed.tokens.doctor });
+    expect(list.body.data.items.map((i) => i.conversation_id)).toContain(id);
+    expect(list.body.data.items.find((i) => i.conversation_id === id)).toMatchObject({ mode: 'doctor', turns: 4 });
+    // The patient has conversations of their own about the same record, never the doctor's thread.
+    const patients = await call<Envelope<ConversationPage>>(conv(''), { token: seed.tokens.patient });
+    expect(patients.body.data.items.length).toBeGreaterThan(0);
+    expect(patients.body.data.items.map((i) => i.conversation_id)).not.toContain(id);
+    for (const r of [
+      await call<ErrorAnswer>(conv(`/${id}`), { token: seed.tokens.patient }),
+      await chat<ErrorAnswer>(seed.patientId, seed.tokens.patient, { message: 'my dose?', conversation_id: id }),
+      await call<ErrorAnswer>(conv(`/${id}`), { method: 'DELETE', token: seed.tokens.patient }),
+      await call<ErrorAnswer>(conv('/cnv_nope'), { token: seed.tokens.doctor }),
+    ]) expect([r.status, r.body.error.code, r.body.error.details?.resource]).toEqual([404, 'NOT_FOUND', 'conversation']);
+
+    await app.stop('worker');
+    await app.stop('gateway');
+    try {
+      let scanned = 0;
+      for (const dir of [app.dataDir, app.nats.storeDir]) {
+        for await (const f of files(dir)) {
+          if ((await stat(f)).size > 64 * 1024 * 1024) continue;
+          scanned++;
+          expect((await readFile(f)).includes(Buffer.from(MARKER)), f).toBe(false);
+        }
+      }
+      expect(scanned).toBeGreaterThan(5);
+    } finally {
+      await app.start('gateway');
+      await app.start('worker');
+    }
+    expect(app.logs()).not.toContain(MARKER);
+
+    const del = await call<Envelope<{ deleted: boolean }>>(conv(`/${id}`), { method: 'DELETE', token: seed.tokens.doctor });
+    expect(del.status).toBe(200);
+    const gone = await call<ErrorAnswer>(conv(`/${id}`), { token: seed.tokens.doctor });
+    expect(gone.status).toBe(404);
+  }, 90_000);
 });

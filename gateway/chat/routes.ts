@@ -13,9 +13,10 @@ import type { AppEnv } from '../http/app-env.js';
 import type { GatewayDeps } from '../http/deps.js';
 import { errorResponses, ok, successEnvelope } from '../http/envelope.js';
 import { ChatAnswerSchema, ChatBodySchema } from './schemas.js';
+import { registerConversationRoutes } from './conversation-routes.js';
 import { answerChat } from './service.js';
 
-const DESCRIPTION = `The patient themself (patient mode: plain words, only their own records; messages about life-threatening symptoms, self-harm, or asking for a diagnosis or a treatment decision get the fixed referral at once, requires_doctor_consultation true, and a chat.referral event to the care team) or a doctor assigned to them (doctor mode: clinical terms, more passages, additional_context allowed). Other callers: 403; an unassigned doctor or another tenant's patient: 404. Every sentence of the answer cites the patient's documents; when nothing relevant is indexed the answer says the records do not contain it.`;
+const DESCRIPTION = `The patient themself (patient mode: plain words, only their own records; messages about life-threatening symptoms, self-harm, or asking for a diagnosis or a treatment decision get the fixed referral at once, requires_doctor_consultation true, and a chat.referral event to the care team) or a doctor assigned to them (doctor mode: clinical terms, more passages, additional_context allowed). Other callers: 403; an unassigned doctor or another tenant's patient: 404. Every sentence of the answer cites the patient's documents; when nothing relevant is indexed the answer says the records do not contain it. The question and answer are stored in the caller's own conversation (conversation_id, sealed with the patient key); a conversation_id that is not the caller's own: 404.`;
 
 export function registerChatRoutes(app: OpenAPIHono<AppEnv>, deps: GatewayDeps): void {
   app.openapi(
@@ -42,4 +43,5 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>, deps: GatewayDeps):
       }) as unknown as ReturnType<typeof ok>;
     },
   );
+  registerConversationRoutes(app, deps);
 }

@@ -9,6 +9,7 @@ export const MAX_CONTEXT_CHARS = 4000;
 export const ChatBodySchema = z
   .object({
     message: z.string().min(1).max(MAX_MESSAGE_CHARS).refine((s) => s.trim() !== '', { message: 'must not be blank' }).openapi({ description: `The question, 1–${MAX_MESSAGE_CHARS} characters.`, example: 'What dose of metformin am I on?' }),
+    conversation_id: z.string().max(64).optional().openapi({ description: 'Continue one of your own conversations about this patient (another\'s, or an unknown id: 404).' }),
     additional_context: z.string().max(MAX_CONTEXT_CHARS).optional().openapi({ description: 'Doctors only: clinical context that joins the question for retrieval (a patient sending it gets 400).' }),
   })
   .strict();
@@ -29,6 +30,7 @@ const SourceSchema = z.object({
 export const ChatAnswerSchema = z
   .object({
     mode: z.enum(['patient', 'doctor']),
+    conversation_id: z.string().openapi({ description: 'The conversation this turn was stored in (sealed with the patient key).' }),
     text: z.string().openapi({ description: 'The answer; every sentence ends with citations [n] into `sources`.' }),
     sentences: z.array(z.object({ text: z.string(), citations: z.array(z.number().int()) })),
     sources: z.array(SourceSchema),
@@ -39,3 +41,19 @@ export const ChatAnswerSchema = z
   })
   .openapi('ChatAnswer');
 export type ChatAnswerView = z.infer<typeof ChatAnswerSchema>;
+
+export const ConversationParam = z.object({ id: z.string().min(1).max(64), conversation_id: z.string().min(1).max(64) });
+
+const TurnSchema = z.object({
+  role: z.enum(['user', 'assistant']),
+  text: z.string(),
+  at: z.string(),
+  sources: z.array(z.record(z.string(), z.unknown())).optional(),
+  requires_doctor_consultation: z.boolean().optional(),
+});
+
+export const ConversationSummarySchema = z
+  .object({ conversation_id: z.string(), mode: z.enum(['patient', 'doctor']), created_at: z.string(), updated_at: z.string(), turns: z.number().int() })
+  .openapi('ConversationSummary');
+export const ConversationSchema = ConversationSummarySchema.extend({ turns: z.array(TurnSchema) }).openapi('Conversation');
+export const ConversationPageSchema = z.object({ items: z.array(ConversationSummarySchema), next_cursor: z.string().nullable() });

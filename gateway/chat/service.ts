@@ -4,8 +4,11 @@
  * patient mode; an assigned doctor: doctor mode; anyone else 403), then for a patient the safety
  * triage before anything else — a referral is answered at once with its fixed text and a
  * `chat.referral` event to the care team (ids, reason and urgency only) — and otherwise retrieval
- * from the patient's own index and the extractive answerer. Messages are never logged.
+ * from the patient's own index and the extractive answerer. The question and the answer are
+ * stored as two turns of the caller's own conversation, sealed with the patient key. Messages
+ * are never logged.
  */
+import { newId } from '../../core/crypto.js';
 import { WardClerkError } from '../../core/errors.js';
 import { extractiveAnswer } from '../../engine/chat/answer/extractive-answer.js';
 import type { ChatAnswer, ChatMode } from '../../engine/chat/answer/chat-answer.js';
@@ -14,6 +17,8 @@ import { prepareQuery } from '../../engine/retrieval/prepare-query.js';
 import type { Principal } from '../http/app-env.js';
 import type { GatewayDeps } from '../http/deps.js';
 import { careTeamOf, loadPatientFor } from '../people/access.js';
+import type { ConversationRecord } from '../store/conversations-repo.js';
+import type { PatientRecord } from '../store/patient-records.js';
 import type { ChatAnswerView, ChatBody } from './schemas.js';
 
 export type ChatDeps = Pick<GatewayDeps, 'store' | 'searchIndexes' | 'events'>;
@@ -27,30 +32,59 @@ function modeOf(principal: Principal): ChatMode {
   throw new WardClerkError('FORBIDDEN', 'Chat is for the patient and their assigned doctors', { details: { allowed_roles: ['patient', 'doctor'] } });
 }
 
-function view(mode: ChatMode, answer: ChatAnswer, referral: Referral | null = null): ChatAnswerView {
-  return { mode, ...answer, referral: referral ? { reason: referral.reason, urgency: referral.urgency } : null };
+export function conversationNotFound(): WardClerkError {
+  return new WardClerkError('NOT_FOUND', 'No such conversation', { details: { resource: 'conversation' } });
 }
 
-/** The answer to one chat message about `patientId`, complete (the route streams it when asked). */
-export async function answerChat(deps: ChatDeps, principal: Principal, patientId: string, body: ChatBody, signal?: AbortSignal): Promise<ChatAnswerView> {
+/** The patient, the caller's mode, and their user id: what every chat call checks first. */
+export async function chatAccess(deps: ChatDeps, principal: Principal, patientId: string): Promise<{ patient: PatientRecord; mode: ChatMode; userId: string }> {
   const patient = await loadPatientFor(deps, principal, patientId);
-  const mode = modeOf(principal);
-  if (mode === 'patient' && body.additional_context !== undefined) {
-    throw new WardClerkError('VALIDATION_FAILED', 'additional_context is for doctors', { details: { field: 'additional_context' } });
-  }
+  return { patient, mode: modeOf(principal), userId: principal.sub };
+}
+
+/** The caller's own conversation `conversationId` about the patient; 404 for anyone else's. */
+export async function ownConversation(deps: ChatDeps, patient: PatientRecord, userId: string, conversationId: string): Promise<ConversationRecord> {
+  const c = await deps.store.conversations.get(patient.tenant_id, patient.patient_id, conversationId);
+  if (!c || c.owner_id !== userId) throw conversationNotFound();
+  return c;
+}
+
+async function answerFor(deps: ChatDeps, patient: PatientRecord, mode: ChatMode, body: ChatBody, signal?: AbortSignal): Promise<{ answer: ChatAnswer; referral: Referral | null }> {
   if (mode === 'patient') {
     const triage = triagePatientMessage(body.message);
     if (triage.action === 'refer') {
       const r = triage.referral;
       const team = await careTeamOf(deps, patient.tenant_id, patient.patient_id);
       await deps.events.publish(patient.tenant_id, 'chat.referral', { patient_id: patient.patient_id, reason: r.reason, urgency: r.urgency }, undefined, team);
-      const answer: ChatAnswer = { text: r.message, sentences: [], sources: [], found: false, requires_doctor_consultation: true, grounding: { checked: 0, dropped: 0 } };
-      return view(mode, answer, r);
+      return { answer: { text: r.message, sentences: [], sources: [], found: false, requires_doctor_consultation: true, grounding: { checked: 0, dropped: 0 } }, referral: r };
     }
   }
   const question = body.additional_context ? `${body.message}\n${body.additional_context}` : body.message;
   const prepared = prepareQuery(question);
   const [index, embedded] = await Promise.all([deps.searchIndexes.index(patient.tenant_id, patient.patient_id), deps.searchIndexes.embedQuery(prepared.text, signal)]);
   const passages = index.search({ ...prepared, vector: embedded.vector, space: embedded.space, k: RETRIEVE_K });
-  return view(mode, extractiveAnswer({ question, mode, passages }));
+  return { answer: extractiveAnswer({ question, mode, passages }), referral: null };
+}
+
+/** The answer to one chat message about `patientId`, complete and stored (the route streams it when asked). */
+export async function answerChat(deps: ChatDeps, principal: Principal, patientId: string, body: ChatBody, signal?: AbortSignal): Promise<ChatAnswerView> {
+  const { patient, mode, userId } = await chatAccess(deps, principal, patientId);
+  if (mode === 'patient' && body.additional_context !== undefined) {
+    throw new WardClerkError('VALIDATION_FAILED', 'additional_context is for doctors', { details: { field: 'additional_context' } });
+  }
+  const now = new Date().toISOString();
+  const conversation: ConversationRecord = body.conversation_id
+    ? await ownConversation(deps, patient, userId, body.conversation_id)
+    : { conversation_id: newId('cnv'), tenant_id: patient.tenant_id, patient_id: patient.patient_id, owner_id: userId, mode, created_at: now, updated_at: now, turns: [] };
+  const { answer, referral } = await answerFor(deps, patient, mode, body, signal);
+  await deps.store.conversations.put({
+    ...conversation,
+    updated_at: new Date().toISOString(),
+    turns: [
+      ...conversation.turns,
+      { role: 'user', text: body.message, at: now },
+      { role: 'assistant', text: answer.text, at: new Date().toISOString(), sources: answer.sources.map((s) => ({ ...s })), requires_doctor_consultation: answer.requires_doctor_consultation },
+    ],
+  });
+  return { mode, conversation_id: conversation.conversation_id, ...answer, referral: referral ? { reason: referral.reason, urgency: referral.urgency } : null };
 }

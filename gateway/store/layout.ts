@@ -124,6 +124,10 @@ export interface TenantTables {
   documentChunks: Table;
   /** `<document id>:<chunk seq, 5 digits>` → sealed ChunkVector (patient key) */
   documentVectors: Table;
+
+  // ---- chat (issue 9; owner: gateway/chat) ----
+  /** `<patient id>:<conversation id>` → sealed ConversationRecord (patient key) */
+  conversations: Table;
 }
 
 /** Tenant ids come from tokens and URLs: only our own id shape may become a sublevel name. */
@@ -225,6 +229,7 @@ export class Layout {
         documentExtractions: at('doc-extractions'),
         documentChunks: at('doc-chunks'),
         documentVectors: at('doc-vectors'),
+        conversations: at('chats'),
       };
       this.#tenants.set(tenantId, t);
     }

@@ -26,6 +26,7 @@ import { RemindersRepo } from './reminders-repo.js';
 import { NotesRepo } from './notes-repo.js';
 import { CarePlansRepo } from './care-plans-repo.js';
 import { DocumentsRepo } from './documents-repo.js';
+import { ConversationsRepo } from './conversations-repo.js';
 import { TasksRepo } from './tasks-repo.js';
 import type { StoreContext } from './store-context.js';
 import { SystemRepo } from './system-repo.js';
@@ -64,6 +65,7 @@ export class Store implements AsyncDisposable {
   readonly assignments: AssignmentsRepo;
   readonly messages: MessagesRepo;
   readonly documents: DocumentsRepo;
+  readonly conversations: ConversationsRepo;
   readonly #db: RootDb;
   readonly #writer: GroupCommitWriter;
   #closing: Promise<void> | null = null;
@@ -93,6 +95,7 @@ export class Store implements AsyncDisposable {
     this.assignments = new AssignmentsRepo(ctx);
     this.messages = new MessagesRepo(ctx);
     this.documents = new DocumentsRepo(ctx);
+    this.conversations = new ConversationsRepo(ctx);
   }
 
   /** Group-commit counters: synced `db.batch` calls vs writes they carried. */
