@@ -22,6 +22,7 @@ interface Source { n: number; document_id: string; document_title: string; docum
 interface ChatAnswer {
   mode: 'patient' | 'doctor'; conversation_id: string; text: string; sentences: Array<{ text: string; citations: number[] }>; sources: Source[]; found: boolean;
   requires_doctor_consultation: boolean; referral: { reason: string; urgency: string } | null; grounding: { checked: number; dropped: number };
+  index_state: 'ready' | 'building'; documents_pending: number;
 }
 interface ErrorAnswer { error: { code: string; details?: Record<string, unknown> } }
 interface Turn { role: 'user' | 'assistant'; text: string; at: string; sources?: Array<Record<string, unknown>>; requires_doctor_consultation?: boolean }
@@ -77,7 +78,7 @@ describe('POST /api/v1/patients/{id}/chat', () => {
     const patient = await chat(seed.patientId, seed.tokens.patient, { message: 'What dose of metformin am I on?' });
     expect(patient.status).toBe(200);
     const a = patient.body.data;
-    expect(a).toMatchObject({ mode: 'patient', found: true, requires_doctor_consultation: false, referral: null });
+    expect(a).toMatchObject({ mode: 'patient', found: true, requires_doctor_consultation: false, referral: null, index_state: 'ready', documents_pending: 0 });
     expect(a.sentences[0]!.text).toContain('Metformin 500 mg twice daily');
     expect(a.text).not.toContain('850');
     for (const s of a.sentences) expect(s.citations.length).toBeGreaterThan(0);
@@ -210,5 +211,29 @@ describe('POST /api/v1/patients/{id}/chat', () => {
     expect(del.status).toBe(200);
     const gone = await call<ErrorAnswer>(conv(`/${id}`), { token: seed.tokens.doctor });
     expect(gone.status).toBe(404);
+  }, 90_000);
+
+  it('answers from what is indexed while a document is still in the pipeline, and says so', async () => {
+    await chat(seed.patientId, seed.tokens.patient, { message: 'What dose of metformin am I on?' }); // the index is loaded
+    await app.stop('worker');
+    let pendingId = '';
+    try {
+      const r = await upload(app.url, seed.patientId, Buffer.from('Consultation note\n\nPlan:\nStart atorvastatin 20 mg at night.'), { token: seed.tokens.doctor, type: 'consultation_note', contentType: 'text/plain' });
+      expect(r.status).toBe(202);
+      pendingId = r.body.document_id;
+      const building = await chat(seed.patientId, seed.tokens.patient, { message: 'What dose of metformin am I on?' });
+      expect(building.body.data).toMatchObject({ found: true, index_state: 'building', documents_pending: 1 });
+      expect(building.body.data.sentences[0]!.text).toContain('Metformin 500 mg twice daily');
+      expect(building.body.data.text).toMatch(/Some of your records are still being processed, so this answer may be incomplete\.$/);
+      const none = await chat(seed.patientId, seed.tokens.doctor, { message: 'Any atorvastatin?' });
+      expect(none.body.data).toMatchObject({ found: false, index_state: 'building' });
+      expect(none.body.data.text).toMatch(/do not contain .* still being indexed/);
+    } finally {
+      await app.start('worker');
+    }
+    await settled(app.url, seed.patientId, pendingId, seed.tokens.doctor);
+    const ready = await chat(seed.patientId, seed.tokens.doctor, { message: 'Any atorvastatin?' });
+    expect(ready.body.data).toMatchObject({ found: true, index_state: 'ready', documents_pending: 0 });
+    expect(ready.body.data.text).toContain('atorvastatin 20 mg at night');
   }, 90_000);
 });

@@ -38,6 +38,8 @@ export const ChatAnswerSchema = z
     requires_doctor_consultation: z.boolean(),
     referral: z.object({ reason: z.string(), urgency: z.enum(['emergency', 'doctor']) }).nullable().openapi({ description: 'Set when a patient message was answered with the fixed referral, without retrieval.' }),
     grounding: z.object({ checked: z.number().int(), dropped: z.number().int() }),
+    index_state: z.enum(['ready', 'building']).openapi({ description: "building: some of the patient's documents are still being processed; the answer covers the indexed ones and its last sentence says so." }),
+    documents_pending: z.number().int(),
   })
   .openapi('ChatAnswer');
 export type ChatAnswerView = z.infer<typeof ChatAnswerSchema>;

@@ -11,7 +11,7 @@
 import { newId } from '../../core/crypto.js';
 import { WardClerkError } from '../../core/errors.js';
 import { extractiveAnswer } from '../../engine/chat/answer/extractive-answer.js';
-import type { ChatAnswer, ChatMode } from '../../engine/chat/answer/chat-answer.js';
+import { type ChatAnswer, type ChatMode, withCitations } from '../../engine/chat/answer/chat-answer.js';
 import { type Referral, triagePatientMessage } from '../../engine/chat/triage/referral.js';
 import { prepareQuery } from '../../engine/retrieval/prepare-query.js';
 import type { Principal } from '../http/app-env.js';
@@ -25,6 +25,19 @@ export type ChatDeps = Pick<GatewayDeps, 'store' | 'searchIndexes' | 'events'>;
 
 /** Passages retrieved per question; the answerer reads the best 5 (patient) or 10 (doctor). */
 const RETRIEVE_K = 10;
+
+/** Said after an answer while some of the patient's documents are still in the pipeline. */
+export const STILL_INDEXING: Record<ChatMode, string> = {
+  patient: 'Some of your records are still being processed, so this answer may be incomplete',
+  doctor: "Some of the patient's documents are still being indexed; this answer covers the indexed ones only",
+};
+
+/** The answer with the still-indexing notice as its last sentence (it states no fact, so it cites nothing). */
+function withNotice(answer: ChatAnswer, notice: string): ChatAnswer {
+  const sentences = [...answer.sentences, { text: notice, citations: [] }];
+  const text = answer.sentences.length === 0 ? `${answer.text} ${withCitations(sentences.at(-1)!)}` : sentences.map(withCitations).join(' ');
+  return { ...answer, sentences: answer.sentences.length === 0 ? answer.sentences : sentences, text };
+}
 
 function modeOf(principal: Principal): ChatMode {
   if (principal.kind === 'user' && principal.role === 'patient') return 'patient';
@@ -63,7 +76,8 @@ async function answerFor(deps: ChatDeps, patient: PatientRecord, mode: ChatMode,
   const prepared = prepareQuery(question);
   const [index, embedded] = await Promise.all([deps.searchIndexes.index(patient.tenant_id, patient.patient_id), deps.searchIndexes.embedQuery(prepared.text, signal)]);
   const passages = index.search({ ...prepared, vector: embedded.vector, space: embedded.space, k: RETRIEVE_K });
-  return { answer: extractiveAnswer({ question, mode, passages }), referral: null };
+  const answer = extractiveAnswer({ question, mode, passages });
+  return { answer: deps.searchIndexes.pending(patient.patient_id) > 0 ? withNotice(answer, STILL_INDEXING[mode]) : answer, referral: null };
 }
 
 /** The answer to one chat message about `patientId`, complete and stored (the route streams it when asked). */
@@ -86,5 +100,9 @@ export async function answerChat(deps: ChatDeps, principal: Principal, patientId
       { role: 'assistant', text: answer.text, at: new Date().toISOString(), sources: answer.sources.map((s) => ({ ...s })), requires_doctor_consultation: answer.requires_doctor_consultation },
     ],
   });
-  return { mode, conversation_id: conversation.conversation_id, ...answer, referral: referral ? { reason: referral.reason, urgency: referral.urgency } : null };
+  const pending = referral ? 0 : deps.searchIndexes.pending(patient.patient_id);
+  return {
+    mode, conversation_id: conversation.conversation_id, ...answer, referral: referral ? { reason: referral.reason, urgency: referral.urgency } : null,
+    index_state: pending > 0 ? 'building' : 'ready', documents_pending: pending,
+  };
 }
