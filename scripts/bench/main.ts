@@ -15,6 +15,7 @@ const SECTIONS: Record<string, () => Promise<Record<string, unknown>>> = {
   reminders: async () => (await import('./reminders.js')).benchReminders(),
   plan: async () => (await import('./plan.js')).benchPlan(),
   retrieval: async () => (await import('./retrieval.js')).benchRetrieval(),
+  chat: async () => (await import('./chat.js')).benchChat(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
