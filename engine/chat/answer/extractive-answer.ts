@@ -43,6 +43,8 @@ const DEFAULTS: Record<ChatMode, Required<ExtractiveOptions>> = {
   patient: { minScore: 1, maxPassages: 5, maxSentences: 4 },
   doctor: { minScore: 1, maxPassages: 10, maxSentences: 6 },
 };
+/** The share of passage rank in a unit's order (the best passage's units gain this much). */
+const RANK_WEIGHT = 0.1;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 interface Candidate {
@@ -50,6 +52,9 @@ interface Candidate {
   unit: PassageUnit;
   /** The sentence as it will be said (clinical words). */
   text: string;
+  /** How well the unit matches the question (what `minScore` is compared with). */
+  relevance: number;
+  /** Relevance plus a share for the passage's retrieval rank: the order of the answer. */
   score: number;
   /** What the unit is a value of: `obs:<LOINC>`, `med:<name>`; a newer unit with all of them supersedes it. */
   keys: string[];
@@ -61,7 +66,7 @@ export function extractiveAnswer(input: ExtractiveInput): ChatAnswer {
   const opts = { ...DEFAULTS[input.mode], ...input.options };
   const profile = queryProfile(input.question);
   const passages = input.passages.slice(0, opts.maxPassages);
-  const candidates = passages.flatMap((p, rank) => candidatesOf(p, rank, profile)).filter((c) => c.score >= opts.minScore);
+  const candidates = passages.flatMap((p, rank) => candidatesOf(p, rank, profile)).filter((c) => c.relevance >= opts.minScore);
   const chosen = choose(candidates, profile, opts.maxSentences);
   if (chosen.length === 0) return notFound(input.mode);
 
@@ -132,10 +137,11 @@ function candidatesOf(passage: AnswerPassage, rank: number, profile: QueryProfil
     if (profile.intents.has('lab') && obs.some((o) => o.value !== null || o.value_string !== null)) score += intentBonus;
     if (profile.intents.has('condition') && conditions.some((d) => d.assertion === 'present')) score += intentBonus;
     if (score > 0 && date !== '' && (profile.dates.has(date) || profile.dates.has(date.slice(0, 7)))) score += 1;
-    // Among equally good units, the better-ranked passage first.
-    score += 0.1 / (1 + rank);
+    // Retrieval saw more than the words (concepts, embeddings, time): its rank orders the relevant
+    // units, but never makes an irrelevant one relevant.
+    const ordered = score + RANK_WEIGHT / (1 + rank);
     const keys = [...new Set([...obs.map((o) => `obs:${o.code.code ?? o.text}`), ...meds.map((m) => `med:${m.name.toLowerCase()}`)])];
-    return { passage, unit, text: render(unit, passage.clinicalDate), score, keys, date };
+    return { passage, unit, text: render(unit, passage.clinicalDate), relevance: score, score: ordered, keys, date };
   });
 }
 
