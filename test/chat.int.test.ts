@@ -147,6 +147,13 @@ describe('POST /api/v1/patients/{id}/chat', () => {
     }
   });
 
+  it('is in the OpenAPI document: chat and the conversation routes', async () => {
+    const spec = await call<{ paths: Record<string, Record<string, unknown>> }>(`${app.url}/api/v1/openapi.json`);
+    expect(Object.keys(spec.body.paths['/api/v1/patients/{id}/chat'] ?? {})).toEqual(['post']);
+    expect(Object.keys(spec.body.paths['/api/v1/patients/{id}/conversations'] ?? {})).toEqual(['get']);
+    expect(Object.keys(spec.body.paths['/api/v1/patients/{id}/conversations/{conversation_id}'] ?? {}).sort()).toEqual(['delete', 'get']);
+  });
+
   it('refuses bad bodies with coded 400s, other roles with 403, and hides the patient from an unassigned doctor', async () => {
     for (const body of [{}, { message: '' }, { message: '   ' }, { message: 'x'.repeat(50_000) }, { message: 'hi', extra: 1 }, { message: 42 }]) {
       const r = await chat<ErrorAnswer>(seed.patientId, seed.tokens.patient, body);
