@@ -7,44 +7,32 @@
  * empty and a second start publishes nothing.
  */
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBus, type Bus } from '../core/bus.js';
 import { STREAMS } from '../core/contracts.js';
 import { newId } from '../core/crypto.js';
 import type { DocumentRecord } from '../core/documents/records.js';
-import { createLogger } from '../core/logger.js';
-import { loadOrCreateMasterKey } from '../core/master-key.js';
 import { publishDocumentJob } from '../gateway/documents/document-queue.js';
-import { openStore } from '../gateway/store/store.js';
-import { startAppliance, type Appliance } from './appliance.js';
-import { seedCare, type CareSeed } from './care-plan-seed.js';
 import { settled } from './documents-http.js';
+import { startRequeueAppliance, type RequeueAppliance } from './requeue-appliance.js';
 
 const TEXTS = ['Metformin 500 mg tablet by mouth twice daily.', 'Amlodipine 5 mg tablet by mouth once daily.'];
 
-let app: Appliance;
-let seed: CareSeed;
-let bus: Bus;
+let fx: RequeueAppliance;
 
 beforeAll(async () => {
-  app = await startAppliance({ without: ['gateway'] });
-  seed = await seedCare(app.dataDir, app.config);
-  bus = await connectBus({ url: app.nats.url, name: 'document-requeue-test', log: createLogger({ level: 'silent', role: 'test' }), credentials: app.nats.credentials!.gateway });
+  fx = await startRequeueAppliance('document-requeue-test');
 }, 60_000);
 afterAll(async () => {
-  await bus?.close();
-  await app?.close();
+  await fx?.close();
 });
 
-const openAppStore = async () => openStore({ dir: join(app.dataDir, 'store'), masterKey: await loadOrCreateMasterKey(join(app.dataDir, 'master.key')) });
-/** Messages ever stored on the documents stream (work-queue retention deletes them once acked). */
-const docsStored = async () => (await bus.jsm.streams.info(STREAMS.docs.name)).state.last_seq;
+const docsStored = () => fx.storedOn(STREAMS.docs.name);
 
 describe('a document stored but not queued', () => {
   it('is processed after the next gateway start, exactly once', async () => {
+    const { app, seed, bus } = fx;
     const before = await docsStored();
-    const store = await openAppStore();
+    const store = await fx.openStore();
     const ids: string[] = [];
     try {
       for (const text of TEXTS) {
@@ -73,7 +61,7 @@ describe('a document stored but not queued', () => {
     expect(await docsStored()).toBe(before + 2);
 
     await app.stop('gateway');
-    const after = await openAppStore();
+    const after = await fx.openStore();
     try {
       expect(await after.documents.queued()).toEqual([]);
       for (const id of ids) {

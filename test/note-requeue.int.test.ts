@@ -7,17 +7,11 @@
  * are processed, each into one plan, each job stored on the notes stream once; a second start
  * queues nothing again.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBus, type Bus } from '../core/bus.js';
 import { STREAMS } from '../core/contracts.js';
-import { createLogger } from '../core/logger.js';
-import { loadOrCreateMasterKey } from '../core/master-key.js';
 import { publishNoteJob } from '../gateway/care-plans/note-queue.js';
-import { openStore } from '../gateway/store/store.js';
 import { call, until, type Envelope, type Page } from './api-client.js';
-import { startAppliance, type Appliance } from './appliance.js';
-import { seedCare, type CareSeed } from './care-plan-seed.js';
+import { startRequeueAppliance, type RequeueAppliance } from './requeue-appliance.js';
 
 const NOTES = [
   'Metformin 500 mg tablet by mouth twice daily for 30 days.',
@@ -27,34 +21,28 @@ const NOTES = [
 interface NoteView { note_id: string; status: string; care_plan_id: string | null; job_id: string }
 interface PlanView { care_plan_id: string; status: string }
 
-let app: Appliance;
-let seed: CareSeed;
-let bus: Bus;
+let fx: RequeueAppliance;
 
 beforeAll(async () => {
-  app = await startAppliance({ without: ['gateway'] });
-  seed = await seedCare(app.dataDir, app.config);
-  bus = await connectBus({ url: app.nats.url, name: 'note-requeue-test', log: createLogger({ level: 'silent', role: 'test' }), credentials: app.nats.credentials!.gateway });
+  fx = await startRequeueAppliance('note-requeue-test');
 }, 60_000);
 afterAll(async () => {
-  await bus?.close();
-  await app?.close();
+  await fx?.close();
 });
 
-const openAppStore = async () => openStore({ dir: join(app.dataDir, 'store'), masterKey: await loadOrCreateMasterKey(join(app.dataDir, 'master.key')) });
-/** Messages ever stored on the notes stream (work-queue retention deletes them once acked). */
-const notesStored = async () => (await bus.jsm.streams.info(STREAMS.notes.name)).state.last_seq;
+const notesStored = () => fx.storedOn(STREAMS.notes.name);
 
 async function get<D>(path: string): Promise<D> {
-  const r = await call<Envelope<D>>(`${app.url}${path}`, { token: seed.tokens.doctor });
+  const r = await call<Envelope<D>>(`${fx.app.url}${path}`, { token: fx.seed.tokens.doctor });
   if (r.status !== 200) throw new Error(`GET ${path}: ${r.status}`);
   return r.body.data;
 }
 
 describe('a note stored but not queued', () => {
   it('is processed after the next gateway start, exactly once', async () => {
+    const { app, seed, bus } = fx;
     const before = await notesStored();
-    const store = await openAppStore();
+    const store = await fx.openStore();
     const ids: string[] = [];
     try {
       for (const text of NOTES) {
@@ -86,7 +74,7 @@ describe('a note stored but not queued', () => {
 
     // Nothing is left to queue: another start publishes nothing.
     await app.stop('gateway');
-    const after = await openAppStore();
+    const after = await fx.openStore();
     try {
       expect(await after.noteQueue.pending()).toEqual([]);
       for (const n of notes) expect(await after.notes.job(seed.tenantId, n.job_id)).toMatchObject({ total: 1, completed: 1, failed: 0 });

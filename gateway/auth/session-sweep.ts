@@ -5,6 +5,7 @@
  * is the same pass, called directly by tests with an injected clock.
  */
 import type { Logger } from '../../core/logger.js';
+import { startPeriodicPass } from '../periodic-pass.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import type { TenantsRepo } from '../store/tenants-repo.js';
 
@@ -29,7 +30,6 @@ export interface SessionSweep {
 
 export function startSessionSweep(deps: SessionSweepDeps): SessionSweep {
   const now = deps.now ?? (() => new Date());
-  let running: Promise<{ sessions: number; refreshTokens: number }> | null = null;
 
   const pass = async () => {
     const total = { sessions: 0, refreshTokens: 0 };
@@ -46,24 +46,9 @@ export function startSessionSweep(deps: SessionSweepDeps): SessionSweep {
     return total;
   };
 
-  const runOnce = () => {
-    running ??= pass().finally(() => {
-      running = null;
-    });
-    return running;
-  };
-
-  const timer = setInterval(() => {
+  return startPeriodicPass(pass, {
+    intervalMs: deps.intervalMs ?? SESSION_SWEEP_INTERVAL_MS,
     // The next pass retries; a store that is closing or briefly failing is not worth a crash.
-    runOnce().catch((e: unknown) => deps.log.warn({ err: { type: (e as Error)?.name, code: (e as { code?: unknown })?.code } }, 'session sweep failed; the next pass retries'));
-  }, deps.intervalMs ?? SESSION_SWEEP_INTERVAL_MS);
-  timer.unref();
-
-  return {
-    runOnce,
-    async close() {
-      clearInterval(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+    onError: (e) => deps.log.warn({ err: { type: (e as Error)?.name, code: (e as { code?: unknown })?.code } }, 'session sweep failed; the next pass retries'),
+  });
 }

@@ -14,6 +14,9 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { encodeJson } from '../../core/bus.js';
 import { noteSubject, type NoteMessage } from '../../core/contracts.js';
 import type { Logger } from '../../core/logger.js';
+import { drainJobOutbox } from '../drain-job-outbox.js';
+import { startPeriodicPass, type PeriodicPass } from '../periodic-pass.js';
+import type { QueuedNote } from '../store/note-queue-repo.js';
 import type { Store } from '../store/store.js';
 
 export interface NoteQueueDeps {
@@ -37,53 +40,27 @@ export async function publishNoteJob(js: JetStreamClient, tenantId: string, note
  * pending; resolves with how many jobs it published. A failed publish ends the pass (the entry stays).
  */
 export async function requeueNotes(deps: NoteQueueDeps, options: { olderThanMs?: number; now?: () => number } = {}): Promise<number> {
-  const olderThanMs = options.olderThanMs ?? 0;
-  const now = (options.now ?? Date.now)();
-  const done: string[] = [];
-  let published = 0;
-  try {
-    for (const entry of await deps.store.noteQueue.pending()) {
+  const published = await drainJobOutbox<QueuedNote>({
+    entries: () => deps.store.noteQueue.pending(),
+    idOf: (entry) => entry.note_id,
+    waitingSince: async (entry) => {
       const note = await deps.store.notes.get(entry.tenant_id, entry.note_id);
-      if (note && note.status === 'pending') {
-        if (now - Date.parse(note.created_at) < olderThanMs) continue;
-        await publishNoteJob(deps.js, entry.tenant_id, entry.note_id);
-        published++;
-      }
-      done.push(entry.note_id);
-    }
-  } finally {
-    await deps.store.noteQueue.remove(done);
-  }
+      return note && note.status === 'pending' ? note.created_at : null;
+    },
+    publish: (entry) => publishNoteJob(deps.js, entry.tenant_id, entry.note_id),
+    remove: (ids) => deps.store.noteQueue.remove(ids),
+  }, options);
   if (published > 0) deps.log.info({ notes: published }, 'notes re-queued');
   return published;
 }
 
-export interface NoteRequeue {
-  /** One pass (see requeueNotes with the timer's age); a pass already running is joined. */
-  runOnce(): Promise<number>;
-  /** Stops the timer and waits for a running pass. */
-  close(): Promise<void>;
-}
+export type NoteRequeue = PeriodicPass<number>;
 
 /** Runs `requeueNotes` every `intervalMs` for notes at least `olderThanMs` old (both default a minute). */
 export function startNoteRequeue(deps: NoteQueueDeps, options: { intervalMs?: number; olderThanMs?: number } = {}): NoteRequeue {
-  let running: Promise<number> | null = null;
-  const runOnce = () => {
-    running ??= requeueNotes(deps, { olderThanMs: options.olderThanMs ?? NOTE_REQUEUE_AFTER_MS }).finally(() => {
-      running = null;
-    });
-    return running;
-  };
-  const timer = setInterval(() => {
+  return startPeriodicPass(() => requeueNotes(deps, { olderThanMs: options.olderThanMs ?? NOTE_REQUEUE_AFTER_MS }), {
+    intervalMs: options.intervalMs ?? NOTE_REQUEUE_AFTER_MS,
     // NATS or the store briefly unavailable: the entries stay, the next pass retries.
-    runOnce().catch((e: unknown) => deps.log.warn({ err: { type: (e as Error)?.name } }, 'note re-queue failed; the next pass retries'));
-  }, options.intervalMs ?? NOTE_REQUEUE_AFTER_MS);
-  timer.unref();
-  return {
-    runOnce,
-    async close() {
-      clearInterval(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+    onError: (e) => deps.log.warn({ err: { type: (e as Error)?.name } }, 'note re-queue failed; the next pass retries'),
+  });
 }

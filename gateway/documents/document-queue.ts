@@ -14,6 +14,9 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { encodeJson } from '../../core/bus.js';
 import { docSubject, type DocumentMessage } from '../../core/contracts.js';
 import type { Logger } from '../../core/logger.js';
+import { drainJobOutbox } from '../drain-job-outbox.js';
+import { startPeriodicPass, type PeriodicPass } from '../periodic-pass.js';
+import type { QueuedDocument } from '../store/documents-repo.js';
 import type { Store } from '../store/store.js';
 
 export interface DocumentQueueDeps {
@@ -36,48 +39,27 @@ export async function publishDocumentJob(js: JetStreamClient, tenantId: string, 
  * published. A failed publish ends the pass (its entry stays for the next one).
  */
 export async function requeueDocuments(deps: DocumentQueueDeps, options: { olderThanMs?: number; now?: () => number } = {}): Promise<number> {
-  const olderThanMs = options.olderThanMs ?? 0;
-  const now = (options.now ?? Date.now)();
-  const done: string[] = [];
-  let published = 0;
-  try {
-    for (const entry of await deps.store.documents.queued()) {
+  const published = await drainJobOutbox<QueuedDocument>({
+    entries: () => deps.store.documents.queued(),
+    idOf: (entry) => entry.document_id,
+    waitingSince: async (entry) => {
       const doc = await deps.store.documents.get(entry.tenant_id, entry.document_id);
-      if (doc && doc.status === 'RECEIVED') {
-        if (now - Date.parse(doc.created_at) < olderThanMs) continue;
-        await publishDocumentJob(deps.js, entry.tenant_id, entry.document_id);
-        published++;
-      }
-      done.push(entry.document_id);
-    }
-  } finally {
-    if (done.length > 0) await deps.store.documents.dequeue(done);
-  }
+      return doc && doc.status === 'RECEIVED' ? doc.created_at : null;
+    },
+    publish: (entry) => publishDocumentJob(deps.js, entry.tenant_id, entry.document_id),
+    remove: (ids) => deps.store.documents.dequeue(ids),
+  }, options);
   if (published > 0) deps.log.info({ documents: published }, 'documents re-queued');
   return published;
 }
 
-export interface DocumentRequeue {
-  /** Stops the timer and waits for a running pass. */
-  close(): Promise<void>;
-}
+export type DocumentRequeue = PeriodicPass<number>;
 
 /** Runs `requeueDocuments` every `intervalMs` for entries at least `olderThanMs` old (both default a minute). */
 export function startDocumentRequeue(deps: DocumentQueueDeps, options: { intervalMs?: number; olderThanMs?: number } = {}): DocumentRequeue {
-  let running: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
+  return startPeriodicPass(() => requeueDocuments(deps, { olderThanMs: options.olderThanMs ?? DOCUMENT_REQUEUE_AFTER_MS }), {
+    intervalMs: options.intervalMs ?? DOCUMENT_REQUEUE_AFTER_MS,
     // NATS or the store briefly unavailable: the entries stay, the next pass retries.
-    running ??= requeueDocuments(deps, { olderThanMs: options.olderThanMs ?? DOCUMENT_REQUEUE_AFTER_MS })
-      .catch((e: unknown) => deps.log.warn({ err: { type: (e as Error)?.name } }, 'document re-queue failed; the next pass retries'))
-      .finally(() => {
-        running = null;
-      });
-  }, options.intervalMs ?? DOCUMENT_REQUEUE_AFTER_MS);
-  timer.unref();
-  return {
-    async close() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+    onError: (e) => deps.log.warn({ err: { type: (e as Error)?.name } }, 'document re-queue failed; the next pass retries'),
+  });
 }

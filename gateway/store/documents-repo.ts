@@ -17,6 +17,7 @@ import type { RawOp } from './group-commit.js';
 import type { Table, TenantTables } from './layout.js';
 import { listPatientIndex, patientIndexOp, type Page } from './patient-index.js';
 import { patientSeal, tenantScope, type TenantScope } from './patient-seal.js';
+import { queueEntries } from './queue-table.js';
 import type { JobRecord } from './records.js';
 import type { StoreContext } from './store-context.js';
 import type { SealWith } from './vault.js';
@@ -93,14 +94,8 @@ export class DocumentsRepo {
   }
 
   /** Documents whose job may not be queued yet (oldest first), at most `limit`. */
-  async queued(limit = 1000): Promise<QueuedDocument[]> {
-    const table = this.#ctx.layout.documentQueue;
-    const out: QueuedDocument[] = [];
-    for await (const [key, bytes] of table.sub.iterator({ limit })) {
-      const entry = await this.#ctx.vault.decode(table.fullKey(key), bytes, null, QueuedDocumentSchema);
-      if (entry) out.push(entry);
-    }
-    return out;
+  queued(limit = 1000): Promise<QueuedDocument[]> {
+    return queueEntries(this.#ctx, this.#ctx.layout.documentQueue, QueuedDocumentSchema, limit);
   }
 
   /** Removes queue entries (their jobs are on JetStream, or their documents moved on or are gone). */

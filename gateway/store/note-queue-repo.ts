@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { RawOp } from './group-commit.js';
 import type { RootDb, Table } from './layout.js';
+import { queueEntries, removeQueueEntries } from './queue-table.js';
 import type { StoreContext } from './store-context.js';
 
 /** A note waiting for its job to be queued. */
@@ -31,13 +32,8 @@ export class NoteQueueRepo {
   }
 
   /** Notes whose job may not be queued yet (oldest note id first), at most `limit`. */
-  async pending(limit = 1000): Promise<QueuedNote[]> {
-    const out: QueuedNote[] = [];
-    for await (const [key, bytes] of this.#table.sub.iterator({ limit })) {
-      const entry = await this.#ctx.vault.decode(this.#table.fullKey(key), bytes, null, QueuedNoteSchema);
-      if (entry) out.push(entry);
-    }
-    return out;
+  pending(limit = 1000): Promise<QueuedNote[]> {
+    return queueEntries(this.#ctx, this.#table, QueuedNoteSchema, limit);
   }
 
   /**
@@ -45,8 +41,7 @@ export class NoteQueueRepo {
    * to a power cut only means the job is published once more (and JetStream or the settled note's
    * status drops it).
    */
-  async remove(noteIds: string[]): Promise<void> {
-    if (noteIds.length === 0) return;
-    await this.#db.batch(noteIds.map((id) => ({ type: 'del' as const, key: this.#table.fullKey(id) })), { sync: false });
+  remove(noteIds: string[]): Promise<void> {
+    return removeQueueEntries(this.#db, this.#table, noteIds);
   }
 }

@@ -9,6 +9,7 @@
 import { WardEventSchema, type WardEvent } from '../../core/contracts.js';
 import type { RawOp } from './group-commit.js';
 import type { RootDb, Table } from './layout.js';
+import { queueEntries, removeQueueEntries } from './queue-table.js';
 import type { StoreContext } from './store-context.js';
 
 export class OutboxRepo {
@@ -28,21 +29,15 @@ export class OutboxRepo {
   }
 
   /** Events still waiting to be published (oldest key first), at most `limit`. */
-  async pending(limit = 1000): Promise<WardEvent[]> {
-    const out: WardEvent[] = [];
-    for await (const [key, bytes] of this.#table.sub.iterator({ limit })) {
-      const ev = await this.#ctx.vault.decode(this.#table.fullKey(key), bytes, null, WardEventSchema);
-      if (ev) out.push(ev);
-    }
-    return out;
+  pending(limit = 1000): Promise<WardEvent[]> {
+    return queueEntries(this.#ctx, this.#table, WardEventSchema, limit);
   }
 
   /**
    * Removes published events. Not synced: losing a removal to a power cut only means the event is
    * published once more at the next start, and the next synced write persists it anyway.
    */
-  async remove(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.#db.batch(ids.map((id) => ({ type: 'del' as const, key: this.#table.fullKey(id) })), { sync: false });
+  remove(ids: string[]): Promise<void> {
+    return removeQueueEntries(this.#db, this.#table, ids);
   }
 }
