@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { WardClerkError } from '../../core/errors.js';
 import { createConceptEmbedder } from '../providers/concept-embedder.js';
 import { retrievalQuery } from './lay-terms.js';
-import type { SearchHit, SearchQuery } from './patient-index.js';
+import { PatientIndex, type SearchHit, type SearchQuery } from './patient-index.js';
 import { buildIndex, embedChunks, RECORD_A } from './testing/patient-records.js';
 
 const embedder = createConceptEmbedder();
@@ -95,6 +95,25 @@ describe('PatientIndex with the concept embedder', () => {
     const bad = [...entries.slice(0, 1), { chunk: { ...entries[0]!.chunk, id: 'x#1:0' }, vector: new Float32Array(3) }];
     expect(codeOf(() => index.add(bad, index.space))).toBe('VALIDATION_FAILED');
     expect(index.size).toBe(size);
+  });
+
+  it('builds in slices with the event loop running between them, into the same index as one go; a bad vector rejects', async () => {
+    const { entries, space } = await embedChunks(RECORD_A, embedder);
+    const options = { patientId: 'pat-a', space, dimensions: embedder.dimensions, chunks: entries };
+    let turns = 0;
+    const ticking = setInterval(() => turns++, 0);
+    // sliceMs 0: one chunk per slice, a turn of the loop after each.
+    const sliced = await PatientIndex.build(options, { sliceMs: 0 });
+    clearInterval(ticking);
+    expect(turns).toBeGreaterThan(0);
+    const whole = new PatientIndex(options);
+    expect(sliced.size).toBe(whole.size);
+    for (const q of ['How are my kidneys working?', 'penicillin allergy', 'metformin dose']) {
+      for (const mode of ['hybrid', 'bm25', 'vector'] as const) expect(await ask(sliced, q, { mode, k: 20 })).toEqual(await ask(whole, q, { mode, k: 20 }));
+    }
+    expect(sliced.estimateBytes()).toBe(whole.estimateBytes());
+    const bad = [...entries, { chunk: { ...entries[0]!.chunk, id: 'x#1:0' }, vector: new Float32Array(3) }];
+    await expect(PatientIndex.build({ ...options, chunks: bad })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   it('with a time in the question, the passage from the right date rises among relevant ones', async () => {

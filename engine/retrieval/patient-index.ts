@@ -7,6 +7,7 @@
  * pipeline); `add` and `removeDocument` update it in place. Vectors must come from the embedding
  * space the index was built for (`space`), and so must query vectors: two spaces never mix.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { WardClerkError } from '../../core/errors.js';
 import { Bm25Index } from './bm25-index.js';
 import { type Chunk, retrievalText } from './chunk.js';
@@ -79,6 +80,8 @@ const CANDIDATES_MIN = 50;
 const CANDIDATES_PER_K = 5;
 /** Passages of each list that the recency list orders (chosen before measuring; see temporal-cue.ts). */
 const RECENCY_POOL = 10;
+/** Longest run of `build` between two turns of the event loop. */
+const SLICE_MS = 10;
 /** Fixed cost per chunk in the estimate: the chunk object, its ids, the slot maps (measured ~300 B). */
 const CHUNK_OVERHEAD_BYTES = 320;
 /** Heap per (term, chunk) posting, measured ~69 B on 5,000 chunks (npm run bench -- retrieval). */
@@ -96,12 +99,34 @@ export class PatientIndex {
   #nextSlot = 0;
   #textBytes = 0;
 
+  /** Builds the index in one go: for a few chunks (a large build blocks its thread; see `build`). */
   constructor(options: PatientIndexOptions) {
     this.patientId = options.patientId;
     this.space = options.space;
     this.dimensions = options.dimensions;
     this.#vectors = new VectorIndex({ ...options.hnsw, dimensions: options.dimensions, capacity: options.hnsw?.capacity ?? Math.max(64, options.chunks?.length ?? 0) });
     if (options.chunks) this.add(options.chunks, options.space);
+  }
+
+  /**
+   * The same index as `new PatientIndex(options)`, built cooperatively: chunks go in slices of at
+   * most `sliceMs` of work (default 10 ms), and the event loop runs between slices (setImmediate),
+   * so a server building 5,000 chunks (~2 s of CPU) still answers its other requests meanwhile.
+   * Insertion order and the HNSW seed are those of the one-go build, so the result is identical.
+   * Nobody holds the index until the promise resolves; a bad vector rejects it.
+   */
+  static async build(options: PatientIndexOptions, slicing: { sliceMs?: number } = {}): Promise<PatientIndex> {
+    const { chunks = [], ...rest } = options;
+    const index = new PatientIndex({ ...rest, hnsw: { ...rest.hnsw, capacity: rest.hnsw?.capacity ?? Math.max(64, chunks.length) } });
+    const sliceMs = slicing.sliceMs ?? SLICE_MS;
+    let next = 0;
+    while (next < chunks.length) {
+      const until = performance.now() + sliceMs;
+      do index.add([chunks[next++]!], options.space);
+      while (next < chunks.length && performance.now() < until);
+      if (next < chunks.length) await yieldToEventLoop();
+    }
+    return index;
   }
 
   /** Chunks held. */

@@ -48,5 +48,6 @@ export async function loadPatientIndex(documents: DocumentsRepo, tenantId: strin
     }
     cursor = page.next_cursor ?? undefined;
   } while (cursor);
-  return { index: new PatientIndex({ patientId, space: at.space, dimensions: at.dimensions, chunks: all }), skipped, pending };
+  // Built in slices: one patient's large index must not stall every other request of the gateway.
+  return { index: await PatientIndex.build({ patientId, space: at.space, dimensions: at.dimensions, chunks: all }), skipped, pending };
 }
