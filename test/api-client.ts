@@ -81,11 +81,12 @@ export interface TenantClient {
   token: string;
 }
 
-export async function createTenantClient(base: string, opToken: string, name: string, scopes?: string[]): Promise<TenantClient> {
-  const t = await call<Envelope<{ id: string }>>(`${base}/api/v1/admin/tenants`, { method: 'POST', token: opToken, json: { name } });
-  if (t.status !== 201) throw new Error(`tenant create failed: ${t.status} ${JSON.stringify(t.body)}`);
-  const tenantId = t.body.data.id;
-  const c = await call<Envelope<{ client_id: string; client_secret: string }>>(`${base}/api/v1/admin/tenants/${tenantId}/clients`, { method: 'POST', token: opToken, json: { name: `${name}-app`, ...(scopes ? { scopes } : {}) } });
+/** An API client registered by the operator in an existing tenant and signed in (client credentials). */
+export type TenantApiClient = Omit<TenantClient, 'tenantId'>;
+
+/** Registers API client `name` (all scopes when `scopes` is left out) in tenant `tenantId` and signs it in. */
+export async function createClient(base: string, opToken: string, tenantId: string, name: string, scopes?: string[]): Promise<TenantApiClient> {
+  const c = await call<Envelope<{ client_id: string; client_secret: string }>>(`${base}/api/v1/admin/tenants/${tenantId}/clients`, { method: 'POST', token: opToken, json: { name, ...(scopes ? { scopes } : {}) } });
   if (c.status !== 201) throw new Error(`client create failed: ${c.status} ${JSON.stringify(c.body)}`);
   const { client_id, client_secret } = c.body.data;
   const tok = await call<{ access_token: string }>(`${base}/api/v1/oauth/token`, {
@@ -94,7 +95,15 @@ export async function createTenantClient(base: string, opToken: string, name: st
     body: new URLSearchParams({ grant_type: 'client_credentials', client_id, client_secret }).toString(),
   });
   if (tok.status !== 200) throw new Error(`token failed: ${tok.status} ${JSON.stringify(tok.body)}`);
-  return { tenantId, clientId: client_id, clientSecret: client_secret, token: tok.body.access_token };
+  return { clientId: client_id, clientSecret: client_secret, token: tok.body.access_token };
+}
+
+/** Creates tenant `name` with an API client `<name>-app` (see createClient) signed in. */
+export async function createTenantClient(base: string, opToken: string, name: string, scopes?: string[]): Promise<TenantClient> {
+  const t = await call<Envelope<{ id: string }>>(`${base}/api/v1/admin/tenants`, { method: 'POST', token: opToken, json: { name } });
+  if (t.status !== 201) throw new Error(`tenant create failed: ${t.status} ${JSON.stringify(t.body)}`);
+  const tenantId = t.body.data.id;
+  return { tenantId, ...(await createClient(base, opToken, tenantId, `${name}-app`, scopes)) };
 }
 
 /** Polls `fn` until it returns a truthy value or the deadline passes. */

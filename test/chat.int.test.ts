@@ -7,8 +7,6 @@
  * WebSocket; bad bodies are coded 400s; nurses 403, an unassigned doctor 404; each turn is stored in
  * the caller's own conversation, sealed (a marker is nowhere on disk), listed, read and deleted by its owner only.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -16,7 +14,8 @@ import { EMERGENCY_REFERRAL } from '../engine/chat/triage/referral.js';
 import { call, type Envelope } from './api-client.js';
 import { startAppliance, type Appliance } from './appliance.js';
 import { seedCare, type CareSeed } from './care-plan-seed.js';
-import { settled, upload } from './documents-http.js';
+import { indexedText, settled, upload } from './documents-http.js';
+import { expectNowhereOnDisk, whileStopped } from './nowhere-on-disk.js';
 
 interface Source { n: number; document_id: string; document_title: string; document_type: string; date: string | null; page: number; start: number; end: number; chunk_id: string }
 interface ChatAnswer {
@@ -31,14 +30,6 @@ interface ConversationPage { items: Array<{ conversation_id: string; mode: strin
 
 const MARKER = `QZVX${Date.now().toString(36)}CHATMARKER`;
 
-async function* files(dir: string): AsyncGenerator<string> {
-  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) yield* files(p);
-    else if (e.isFile()) yield p;
-  }
-}
-
 const letter = (dose: string): string[] => [
   `Diabetes clinic letter\n\nDiagnoses:\nType 2 diabetes mellitus, on treatment.\n\nCurrent medication:\nMetformin ${dose} twice daily\nRamipril 5 mg once daily\n\nPlan:\nReview in six months.`,
 ];
@@ -48,14 +39,6 @@ let app: Appliance;
 let seed: CareSeed;
 const docs = { mine: '', labs: '', theirs: '' };
 
-async function add(patientId: string, token: string, pages: string[], type: string, clinicalDate: string): Promise<string> {
-  const r = await upload(app.url, patientId, Buffer.from(pages.join('\f')), { token, type, clinicalDate, contentType: 'text/plain' });
-  expect(r.status).toBe(202);
-  const doc = await settled(app.url, patientId, r.body.document_id, token);
-  expect(doc.status).toBe('INDEXED');
-  return doc.document_id;
-}
-
 function chat<T = Envelope<ChatAnswer>>(patientId: string, token: string, json: unknown) {
   return call<T>(`${app.url}/api/v1/patients/${patientId}/chat`, { method: 'POST', token, json });
 }
@@ -64,9 +47,9 @@ beforeAll(async () => {
   app = await startAppliance({ without: ['gateway'] });
   seed = await seedCare(app.dataDir, app.config);
   await app.start('gateway');
-  docs.mine = await add(seed.patientId, seed.tokens.patient, letter('500 mg'), 'consultation_note', '2026-03-10');
-  docs.labs = await add(seed.patientId, seed.tokens.doctor, LABS, 'lab_report', '2026-03-01');
-  docs.theirs = await add(seed.otherPatientId, seed.tokens.stranger, letter('850 mg'), 'consultation_note', '2026-03-10');
+  docs.mine = await indexedText(app.url, seed.patientId, seed.tokens.patient, letter('500 mg'), 'consultation_note', '2026-03-10');
+  docs.labs = await indexedText(app.url, seed.patientId, seed.tokens.doctor, LABS, 'lab_report', '2026-03-01');
+  docs.theirs = await indexedText(app.url, seed.otherPatientId, seed.tokens.stranger, letter('850 mg'), 'consultation_note', '2026-03-10');
 }, 180_000);
 
 afterAll(async () => {
@@ -196,22 +179,7 @@ describe('POST /api/v1/patients/{id}/chat', () => {
       await call<ErrorAnswer>(conv('/cnv_nope'), { token: seed.tokens.doctor }),
     ]) expect([r.status, r.body.error.code, r.body.error.details?.resource]).toEqual([404, 'NOT_FOUND', 'conversation']);
 
-    await app.stop('worker');
-    await app.stop('gateway');
-    try {
-      let scanned = 0;
-      for (const dir of [app.dataDir, app.nats.storeDir]) {
-        for await (const f of files(dir)) {
-          if ((await stat(f)).size > 64 * 1024 * 1024) continue;
-          scanned++;
-          expect((await readFile(f)).includes(Buffer.from(MARKER)), f).toBe(false);
-        }
-      }
-      expect(scanned).toBeGreaterThan(5);
-    } finally {
-      await app.start('gateway');
-      await app.start('worker');
-    }
+    await whileStopped(app, ['worker', 'gateway'], () => expectNowhereOnDisk(app, [MARKER]));
     expect(app.logs()).not.toContain(MARKER);
 
     const del = await call<Envelope<{ deleted: boolean }>>(conv(`/${id}`), { method: 'DELETE', token: seed.tokens.doctor });

@@ -1,10 +1,12 @@
 /**
  * Helpers of the documents integration tests: typed views of the API's answers, an upload call
- * (raw body or multipart), waiting for a document to settle, and the raw LevelDB keys of the
- * documents tables (read with the gateway stopped: LevelDB takes a process lock).
+ * (raw body or multipart), waiting for a document to settle (or uploading text until indexed), and
+ * the raw LevelDB keys of the documents tables (read with the gateway stopped: LevelDB takes a
+ * process lock).
  */
 import { join } from 'node:path';
 import { Level } from 'level';
+import { expect } from 'vitest';
 import { call, until, type ApiError, type ApiResponse, type Envelope } from './api-client.js';
 
 export interface DocumentPageView { page: number; text_source: 'text_layer' | 'ocr'; ocr_confidence: number | null; chars: number }
@@ -55,6 +57,18 @@ export function settled(base: string, patientId: string, documentId: string, tok
     const r = await call<Envelope<DocumentDetail>>(`${base}/api/v1/patients/${patientId}/documents/${documentId}`, { token });
     return r.status === 200 && (r.body.data.status === 'INDEXED' || r.body.data.status === 'FAILED') ? r.body.data : null;
   }, timeoutMs, 100);
+}
+
+/**
+ * Uploads `pages` (joined by form feeds) as a plain-text document of `patientId` and waits for it;
+ * expects it accepted (202) and INDEXED, and resolves with its id.
+ */
+export async function indexedText(base: string, patientId: string, token: string, pages: string[], type: string, clinicalDate: string): Promise<string> {
+  const r = await upload(base, patientId, Buffer.from(pages.join('\f')), { token, type, clinicalDate, contentType: 'text/plain' });
+  expect(r.status).toBe(202);
+  const doc = await settled(base, patientId, r.body.document_id, token);
+  expect(doc.status).toBe('INDEXED');
+  return doc.document_id;
 }
 
 /** The documents tables' sublevel names (gateway/store/layout.ts). */

@@ -9,17 +9,16 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { WardEvent } from '../core/contracts.js';
-import { call, operatorToken, until, type Envelope, type Page } from './api-client.js';
+import { call, createClient, operatorToken, until, type Envelope, type Page } from './api-client.js';
 import { startAppliance, type Appliance } from './appliance.js';
 import { seedCare, type CareSeed } from './care-plan-seed.js';
 import { buildDocx, buildZipBomb, corruptPdf, encryptedPdf, pdfOfPages, pngHeaderOnly } from './document-fixtures.js';
 import { documentKeys, settled, upload, type DocumentDetail, type DocumentView } from './documents-http.js';
+import { expectNowhereOnDisk, whileStopped } from './nowhere-on-disk.js';
 import { renderPrescriptionPng, renderScannedPdf, renderTextPdf } from './render-prescription.js';
 
 const MARKER = `QZVX${Date.now().toString(36)}DOCMARKER`;
@@ -54,14 +53,6 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function* files(dir: string): AsyncGenerator<string> {
-  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) yield* files(p);
-    else if (e.isFile()) yield p;
-  }
-}
-
 beforeAll(async () => {
   receiver = createServer(async (req, res) => {
     const body = await readBody(req);
@@ -74,15 +65,7 @@ beforeAll(async () => {
   other = await seedCare(app.dataDir, app.config);
   await app.start('gateway');
   const op = await operatorToken(app.url, app.adminPassword);
-  const client = await call<Envelope<{ client_id: string; client_secret: string }>>(`${app.url}/api/v1/admin/tenants/${seed.tenantId}/clients`, {
-    method: 'POST', token: op, json: { name: 'records-app', scopes: ['webhooks:manage', 'patients:read', 'patients:write'] },
-  });
-  expect(client.status).toBe(201);
-  const tok = await call<{ access_token: string }>(`${app.url}/api/v1/oauth/token`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.body.data.client_id, client_secret: client.body.data.client_secret }).toString(),
-  });
-  clientToken = tok.body.access_token;
+  clientToken = (await createClient(app.url, op, seed.tenantId, 'records-app', ['webhooks:manage', 'patients:read', 'patients:write'])).token;
   const hook = await call(`${app.url}/api/v1/webhooks`, { method: 'POST', token: clientToken,
     json: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, events: ['document.status'], secret: SECRET } });
   expect(hook.status).toBe(201);
@@ -294,29 +277,14 @@ describe('delete and encryption at rest', () => {
     expect((await call(docUrl(victim.document_id), { token: tok('patient') })).status).toBe(404);
     expect((await call(docUrl(victim.document_id), { method: 'DELETE', token: tok('patient') })).status).toBe(404);
 
-    await app.stop('worker');
-    await app.stop('gateway');
-    try {
+    await whileStopped(app, ['worker', 'gateway'], async () => {
       const after = await documentKeys(app.dataDir, seed.tenantId);
       for (const t of Object.keys(after) as Array<keyof typeof after>) expect(mine(after[t]), t).toEqual([]);
       expect(after['docs-hash'].length).toBe(before['docs-hash'].length - 1);
       expect(after['doc-chunks'].filter((k) => k.startsWith(keep.document_id)).length).toBe(before['doc-chunks'].filter((k) => k.startsWith(keep.document_id)).length);
       // The marker of the first document is nowhere on disk in plaintext: not in LevelDB, not in JetStream.
-      let scanned = 0;
-      for (const dir of [app.dataDir, app.nats.storeDir]) {
-        for await (const f of files(dir)) {
-          if ((await stat(f)).size > 64 * 1024 * 1024) continue;
-          const bytes = await readFile(f);
-          scanned++;
-          expect(bytes.includes(Buffer.from(MARKER)), f).toBe(false);
-          expect(bytes.includes(Buffer.from('Glimepiride')), f).toBe(false);
-        }
-      }
-      expect(scanned).toBeGreaterThan(5);
-    } finally {
-      await app.start('gateway');
-      await app.start('worker');
-    }
+      await expectNowhereOnDisk(app, [MARKER, 'Glimepiride']);
+    });
     // Nor in any log line.
     expect(app.logs()).not.toContain(MARKER);
     // The same file may come again after its deletion, as a new document.

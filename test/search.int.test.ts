@@ -5,13 +5,12 @@
  * loaded index), a new document (found without reloading the index), bad queries (coded 4xx),
  * access (unassigned doctor 404); the index lives in memory only: a marker is nowhere on disk.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, operatorToken, type Envelope } from './api-client.js';
+import { call, createClient, operatorToken, type Envelope } from './api-client.js';
 import { startAppliance, type Appliance } from './appliance.js';
 import { seedCare, type CareSeed } from './care-plan-seed.js';
-import { settled, upload } from './documents-http.js';
+import { indexedText, settled, upload } from './documents-http.js';
+import { expectNowhereOnDisk, whileStopped } from './nowhere-on-disk.js';
 
 const MARKER = `QZVX${Date.now().toString(36)}SEARCHMARKER`;
 
@@ -36,45 +35,21 @@ let seed: CareSeed;
 let clientToken: string;
 const ids: Record<'discharge' | 'labs' | 'other' | 'later', string> = { discharge: '', labs: '', other: '', later: '' };
 
-async function add(patientId: string, token: string, pages: string[], type: string, clinicalDate: string): Promise<string> {
-  const r = await upload(app.url, patientId, Buffer.from(pages.join('\f')), { token, type, clinicalDate, contentType: 'text/plain' });
-  expect(r.status).toBe(202);
-  const doc = await settled(app.url, patientId, r.body.document_id, token);
-  expect(doc.status).toBe('INDEXED');
-  return doc.document_id;
-}
-
 function search<T = SearchAnswer>(patientId: string, query: string, token: string) {
   return call<T extends SearchAnswer ? Envelope<SearchAnswer> : T>(`${app.url}/api/v1/patients/${patientId}/search?${query}`, { token });
 }
 const q = (text: string, more = '') => `q=${encodeURIComponent(text)}${more}`;
 const loads = () => app.logs().split('\n').filter((l) => l.includes('patient index loaded')).length;
 
-async function* files(dir: string): AsyncGenerator<string> {
-  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) yield* files(p);
-    else if (e.isFile()) yield p;
-  }
-}
-
 beforeAll(async () => {
   app = await startAppliance({ without: ['gateway'] });
   seed = await seedCare(app.dataDir, app.config);
   await app.start('gateway');
   const op = await operatorToken(app.url, app.adminPassword);
-  const client = await call<Envelope<{ client_id: string; client_secret: string }>>(`${app.url}/api/v1/admin/tenants/${seed.tenantId}/clients`, {
-    method: 'POST', token: op, json: { name: 'search-app', scopes: ['patients:read'] },
-  });
-  expect(client.status).toBe(201);
-  const tok = await call<{ access_token: string }>(`${app.url}/api/v1/oauth/token`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.body.data.client_id, client_secret: client.body.data.client_secret }).toString(),
-  });
-  clientToken = tok.body.access_token;
-  ids.discharge = await add(seed.patientId, seed.tokens.patient, DISCHARGE, 'discharge_summary', '2026-03-10');
-  ids.labs = await add(seed.patientId, seed.tokens.doctor, LABS, 'lab_report', '2025-01-15');
-  ids.other = await add(seed.otherPatientId, seed.tokens.stranger, OTHER, 'consultation_note', '2026-02-01');
+  clientToken = (await createClient(app.url, op, seed.tenantId, 'search-app', ['patients:read'])).token;
+  ids.discharge = await indexedText(app.url, seed.patientId, seed.tokens.patient, DISCHARGE, 'discharge_summary', '2026-03-10');
+  ids.labs = await indexedText(app.url, seed.patientId, seed.tokens.doctor, LABS, 'lab_report', '2025-01-15');
+  ids.other = await indexedText(app.url, seed.otherPatientId, seed.tokens.stranger, OTHER, 'consultation_note', '2026-02-01');
 }, 180_000);
 
 afterAll(async () => {
@@ -178,7 +153,7 @@ describe('GET /api/v1/patients/{id}/search', () => {
     expect((await search(seed.patientId, q('potassium'), seed.tokens.doctor)).body.data.items[0]?.document_id).toBe(ids.labs);
     const loadedBefore = loads();
     expect(loadedBefore).toBeGreaterThan(0);
-    ids.later = await add(seed.patientId, seed.tokens.nurse, LATER, 'consultation_note', '2026-04-02');
+    ids.later = await indexedText(app.url, seed.patientId, seed.tokens.nurse, LATER, 'consultation_note', '2026-04-02');
     const found = await search(seed.patientId, q('amlodipine'), seed.tokens.doctor);
     expect(found.body.data.items[0]).toMatchObject({ document_id: ids.later, page: 1 });
     expect(found.body.data.items[0]!.passage).toContain('Amlodipine');
@@ -241,24 +216,7 @@ describe('GET /api/v1/patients/{id}/search', () => {
   it('keeps the index in memory only: no search marker on disk, no question in the logs', async () => {
     const r = await search(seed.patientId, q(MARKER), seed.tokens.doctor);
     expect(r.body.data.items[0]?.passage).toContain(MARKER);
-    await app.stop('worker');
-    await app.stop('gateway');
-    try {
-      let scanned = 0;
-      for (const dir of [app.dataDir, app.nats.storeDir]) {
-        for await (const f of files(dir)) {
-          if ((await stat(f)).size > 64 * 1024 * 1024) continue;
-          const bytes = await readFile(f);
-          scanned++;
-          expect(bytes.includes(Buffer.from(MARKER)), f).toBe(false);
-          expect(bytes.includes(Buffer.from('Amlodipine')), f).toBe(false);
-        }
-      }
-      expect(scanned).toBeGreaterThan(5);
-    } finally {
-      await app.start('gateway');
-      await app.start('worker');
-    }
+    await whileStopped(app, ['worker', 'gateway'], () => expectNowhereOnDisk(app, [MARKER, 'Amlodipine']));
     expect(app.logs()).not.toContain(MARKER);
     expect(app.logs()).not.toMatch(/metformin|amlodipine|warfarin/i);
   }, 60_000);
