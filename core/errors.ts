@@ -28,6 +28,8 @@ export const ERROR_STATUS = {
   WEBHOOK_DISABLED: 409,
   WEBHOOK_TARGET_FORBIDDEN: 422,
   PAYLOAD_TOO_LARGE: 413,
+  // The request line and headers together pass Node's limit (16 KiB by default), e.g. a 50 kB URL.
+  REQUEST_HEADERS_TOO_LARGE: 431,
   UNSUPPORTED_MEDIA_TYPE: 415,
   OCR_NOT_AVAILABLE: 415,
   UNSUPPORTED_GRANT_TYPE: 400,

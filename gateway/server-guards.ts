@@ -1,13 +1,16 @@
 /**
  * Server-level guards of the gateway process: nothing a client sends, and no connection state the
- * bus reports, may end the process. HTTP parse errors and socket resets get a plain answer or a
- * quiet close; headers that trickle in (slow-loris) are cut off; the listener's own errors and
- * the NATS connection's status changes are logged with codes only (never payloads).
+ * bus reports, may end the process. HTTP parse errors and socket resets get a plain answer (headers
+ * too large: a coded 431 in the error envelope) or a quiet close; headers that trickle in
+ * (slow-loris) are cut off; the listener's own errors and the NATS connection's status changes
+ * are logged with codes only (never payloads).
  */
-import type { Server, ServerOptions } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { maxHeaderSize, type Server, type ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { NatsConnection } from '@nats-io/nats-core';
+import { WardClerkError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 
 /** Node HTTP server options: short header deadline, checked often enough to enforce it. */
@@ -30,12 +33,31 @@ const LINGER_MS = 2000;
 const lingering = new WeakSet<Duplex>();
 
 const STATUS_FOR: Record<string, string> = {
-  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
   ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
 };
 
+/**
+ * The answer to a request line and headers over Node's limit (a 50 kB query string): 431 with the
+ * standard error envelope, as `app.onError` would render REQUEST_HEADERS_TOO_LARGE. No handler
+ * ran, so the request id is a fresh one; nothing the client sent (the URL may hold PHI) is echoed.
+ */
+function headersTooLarge(maxBytes: number): string {
+  const requestId = randomUUID();
+  const error = new WardClerkError('REQUEST_HEADERS_TOO_LARGE', 'The request line and headers are too large; send long input in a request body', { details: { max_bytes: maxBytes } });
+  const body = JSON.stringify({ status: 'error', error: error.toJSON(), metadata: { timestamp: new Date().toISOString(), request_id: requestId } });
+  return [
+    `HTTP/1.1 ${error.status} Request Header Fields Too Large`,
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    `X-Request-Id: ${requestId}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
+}
+
 /** Answers a client error (bad request line, headers too large, timeout) and closes that socket. */
-function onClientError(err: Error & { code?: string }, socket: Duplex, log: Logger): void {
+function onClientError(err: Error & { code?: string }, socket: Duplex, maxHeaderBytes: number, log: Logger): void {
   if (lingering.has(socket)) return; // already answered: a later chunk failed to parse again
   log.debug({ code: err.code }, 'http client error');
   // Reset by the peer, or a response already under way: nothing sensible can be written.
@@ -43,9 +65,9 @@ function onClientError(err: Error & { code?: string }, socket: Duplex, log: Logg
     socket.destroy();
     return;
   }
-  const status = STATUS_FOR[err.code ?? ''] ?? '400 Bad Request';
   lingering.add(socket);
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  if (err.code === 'HPE_HEADER_OVERFLOW') socket.end(headersTooLarge(maxHeaderBytes));
+  else socket.end(`HTTP/1.1 ${STATUS_FOR[err.code ?? ''] ?? '400 Bad Request'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   // Lingering close, as below: discard what the client still sends so the answer is not reset away.
   const timer = setTimeout(() => socket.destroy(), LINGER_MS);
   timer.unref();
@@ -88,7 +110,9 @@ function lingerOnClose(socket: Socket): void {
 
 /** Installs the listeners that keep a bad client or a broken socket from ending the process. */
 export function guardHttpServer(server: Server, log: Logger): void {
-  server.on('clientError', (err, socket) => onClientError(err, socket, log));
+  // The server's own limit when it was given one, else Node's (--max-http-header-size, 16 KiB).
+  const maxHeaderBytes = (server as Server & { maxHeaderSize?: number }).maxHeaderSize ?? maxHeaderSize;
+  server.on('clientError', (err, socket) => onClientError(err, socket, maxHeaderBytes, log));
   server.on('error', (err: NodeJS.ErrnoException) => log.error({ code: err.code }, 'http server error'));
   server.on('connection', (socket: Socket) => {
     // Per-connection errors before the HTTP parser has the socket (TLS terminators, resets).
