@@ -14,7 +14,7 @@ import { EMERGENCY_REFERRAL } from '../engine/chat/triage/referral.js';
 import { call, type Envelope } from './api-client.js';
 import { startAppliance, type Appliance } from './appliance.js';
 import { seedCare, type CareSeed } from './care-plan-seed.js';
-import { indexedText, settled, upload } from './documents-http.js';
+import { indexedText, settled, uploadText } from './documents-http.js';
 import { expectNowhereOnDisk, whileStopped } from './nowhere-on-disk.js';
 
 interface Source { n: number; document_id: string; document_title: string; document_type: string; date: string | null; page: number; start: number; end: number; chunk_id: string }
@@ -193,9 +193,7 @@ describe('POST /api/v1/patients/{id}/chat', () => {
     await app.stop('worker');
     let pendingId = '';
     try {
-      const r = await upload(app.url, seed.patientId, Buffer.from('Consultation note\n\nPlan:\nStart atorvastatin 20 mg at night.'), { token: seed.tokens.doctor, type: 'consultation_note', contentType: 'text/plain' });
-      expect(r.status).toBe(202);
-      pendingId = r.body.document_id;
+      pendingId = await uploadText(app.url, seed.patientId, seed.tokens.doctor, ['Consultation note\n\nPlan:\nStart atorvastatin 20 mg at night.'], 'consultation_note');
       const building = await chat(seed.patientId, seed.tokens.patient, { message: 'What dose of metformin am I on?' });
       expect(building.body.data).toMatchObject({ found: true, index_state: 'building', documents_pending: 1 });
       expect(building.body.data.sentences[0]!.text).toContain('Metformin 500 mg twice daily');

@@ -60,13 +60,19 @@ export function settled(base: string, patientId: string, documentId: string, tok
 }
 
 /**
- * Uploads `pages` (joined by form feeds) as a plain-text document of `patientId` and waits for it;
- * expects it accepted (202) and INDEXED, and resolves with its id.
+ * Uploads `pages` (joined by form feeds) as a plain-text document of `patientId`; expects it
+ * accepted (202) and resolves with its id.
  */
-export async function indexedText(base: string, patientId: string, token: string, pages: string[], type: string, clinicalDate: string): Promise<string> {
-  const r = await upload(base, patientId, Buffer.from(pages.join('\f')), { token, type, clinicalDate, contentType: 'text/plain' });
+export async function uploadText(base: string, patientId: string, token: string, pages: string[], type: string, clinicalDate?: string): Promise<string> {
+  const r = await upload(base, patientId, Buffer.from(pages.join('\f')), { token, type, ...(clinicalDate ? { clinicalDate } : {}), contentType: 'text/plain' });
   expect(r.status).toBe(202);
-  const doc = await settled(base, patientId, r.body.document_id, token);
+  return r.body.document_id;
+}
+
+/** As uploadText, then waits for the document; expects it INDEXED and resolves with its id. */
+export async function indexedText(base: string, patientId: string, token: string, pages: string[], type: string, clinicalDate: string): Promise<string> {
+  const id = await uploadText(base, patientId, token, pages, type, clinicalDate);
+  const doc = await settled(base, patientId, id, token);
   expect(doc.status).toBe('INDEXED');
   return doc.document_id;
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createClient, operatorToken, type Envelope } from './api-client.js';
 import { startAppliance, type Appliance } from './appliance.js';
 import { seedCare, type CareSeed } from './care-plan-seed.js';
-import { indexedText, settled, upload } from './documents-http.js';
+import { indexedText, settled, upload, uploadText } from './documents-http.js';
 import { expectNowhereOnDisk, whileStopped } from './nowhere-on-disk.js';
 
 const MARKER = `QZVX${Date.now().toString(36)}SEARCHMARKER`;
@@ -172,9 +172,7 @@ describe('GET /api/v1/patients/{id}/search', () => {
     await app.stop('worker');
     let pendingId = '';
     try {
-      const r = await upload(app.url, seed.patientId, Buffer.from('Consultation note\n\nPlan:\nStart atorvastatin 20 mg at night.'), { token: seed.tokens.doctor, type: 'consultation_note', contentType: 'text/plain' });
-      expect(r.status).toBe(202);
-      pendingId = r.body.document_id;
+      pendingId = await uploadText(app.url, seed.patientId, seed.tokens.doctor, ['Consultation note\n\nPlan:\nStart atorvastatin 20 mg at night.'], 'consultation_note');
       const loaded = await search(seed.patientId, q('metformin'), seed.tokens.doctor);
       expect(loaded.body.data).toMatchObject({ index_state: 'building', documents_pending: 1 });
       expect(loaded.body.data.items[0]?.document_id).toBe(ids.discharge);
