@@ -41,6 +41,7 @@ import type { Clock } from './scheduler/clock.js';
 import { dueReminderEvents } from './scheduler/due-catch-up.js';
 import { createScheduler } from './scheduler/scheduler.js';
 import { PatientIndexes } from './search/patient-indexes.js';
+import { RefreshQueue } from './refresh/refresh-queue.js';
 import { createConceptEmbedder } from '../engine/providers/concept-embedder.js';
 import { attachWsHub } from './ws/hub.js';
 import { warmExtractiveAnswerer } from '../engine/chat/answer/extractive-answer.js';
@@ -87,13 +88,15 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
     ...(options.clock ? { clock: options.clock } : {}),
   });
   // The notes pipeline settles through the store, with the scheduler's reminder ops in the same batch.
-  serveNoteSubjects({ bus, store, events, log, scheduler, now: () => scheduler.ctx.clock.now() });
   // The documents pipeline (issue 9) stores each step's result through the gateway.
   // Patients' search indexes live in memory only; the pipeline's INDEXED step and deletions update
   // loaded ones in place. Questions are embedded in the worker's space (the in-process concept
   // embedder, as worker/document-index.ts uses for chunks).
   const searchIndexes = new PatientIndexes({ documents: store.documents, embedder: createConceptEmbedder(), budgetBytes: config.indexBudgetBytes, log });
-  serveDocumentSubjects({ bus, store, events, log, searchIndexes });
+  // RAG refreshes (issue 9) run one at a time per patient; a document INDEXED or a note settled triggers one.
+  const refresh = new RefreshQueue({ store, log, searchIndexes });
+  serveNoteSubjects({ bus, store, events, log, scheduler, now: () => scheduler.ctx.clock.now(), refresh });
+  serveDocumentSubjects({ bus, store, events, log, searchIndexes, refresh });
   // Documents a crash left stored but not queued are queued now, and older ones on a timer.
   const documentQueue = { store, js: bus.js, log };
   await requeueDocuments(documentQueue).catch((e: unknown) => log.warn({ err: { type: (e as Error)?.name } }, 'documents not re-queued at start; the timer retries'));
@@ -108,7 +111,7 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
     extract: (tenantId, text, options) =>
       bus.request(contracts.engineExtract, { tenant_id: tenantId, text, ...(options?.ocrConfidence === undefined ? {} : { ocr_confidence: options.ocrConfidence }) }, { timeoutMs: config.engineTimeoutMs }),
     enqueueItems: createItemEnqueuer(bus.js),
-    sessionKeys, searchIndexes,
+    sessionKeys, searchIndexes, refresh,
   };
   const app = createApp(deps);
   // The chat answerer's vocabularies load now, not during the first patient's question (~0.5 s).
@@ -142,6 +145,7 @@ export async function runGateway(config: Config, options: RunGatewayOptions = {}
         server.close(() => r());
         server.closeAllConnections?.();
       });
+      await refresh.close();
       await events.close();
       await bus.close();
       await store.close();

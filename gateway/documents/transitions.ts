@@ -11,6 +11,7 @@ import { WardClerkError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { audienceOf } from '../care-plans/settle-note.js';
 import type { EventPublisher } from '../events/publisher.js';
+import type { AutoRefresh } from '../refresh/refresh-queue.js';
 import type { IndexUpdates } from '../search/patient-indexes.js';
 import type { RawOp } from '../store/group-commit.js';
 import type { TenantScope } from '../store/patient-seal.js';
@@ -24,6 +25,8 @@ export interface DocumentStepDeps {
   log: Logger;
   /** The loaded search indexes, told of each document that settles (INDEXED or FAILED). */
   searchIndexes: Pick<IndexUpdates, 'documentIndexed' | 'documentFailed'>;
+  /** Told of each document that becomes INDEXED (a `new_document` RAG refresh); absent in tests of the pipeline alone. */
+  refresh?: AutoRefresh;
 }
 
 /** What a step changes: fields of the record (a new `status` among them, or not) and operations to commit with it. */
@@ -97,6 +100,8 @@ export async function transition(
     // Still under the document's lock: a deletion waiting for it removes these chunks after.
     if (moved && status === 'INDEXED') await deps.searchIndexes.documentIndexed(tenantId, doc.patient_id, doc.document_id);
     if (moved && status === 'FAILED') deps.searchIndexes.documentFailed(doc.patient_id, doc.document_id);
+    // Queued, not awaited: the refresh runs after this lock is released and reads the stored document.
+    if (moved && status === 'INDEXED') deps.refresh?.auto(tenantId, doc.patient_id, 'new_document');
     if (moved) deps.log.info({ document_id: doc.document_id, status, code: next.failure?.code ?? null }, 'document status');
     return { status, changed: true };
   });

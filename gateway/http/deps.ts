@@ -11,6 +11,7 @@ import type { EventPublisher } from '../events/publisher.js';
 import type { Extractor } from './extract-port.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { PatientIndexes } from '../search/patient-indexes.js';
+import type { RefreshQueue } from '../refresh/refresh-queue.js';
 
 export interface GatewayDeps {
   config: Config;
@@ -30,6 +31,8 @@ export interface GatewayDeps {
   sessionKeys: SessionKeys;
   /** Per-patient search indexes in memory (gateway/search), kept current by the documents pipeline. */
   searchIndexes: PatientIndexes;
+  /** RAG refreshes, one at a time per patient (gateway/refresh), triggered by the API and the pipelines. */
+  refresh: RefreshQueue;
   /** Argon2id cost of people's passwords and sealed keys; absent = production. Tests only may lower it. */
   passwordCost?: KdfCost;
 }

@@ -21,6 +21,7 @@ import { registerUserRoutes } from '../people/users-routes.js';
 import { registerReminderRoutes } from '../scheduler/routes.js';
 import { registerSearchRoutes } from '../search/routes.js';
 import { registerChatRoutes } from '../chat/routes.js';
+import { registerRefreshRoutes } from '../refresh/routes.js';
 import { registerWebhookRoutes } from '../webhooks/routes.js';
 import type { AppEnv } from './app-env.js';
 import type { GatewayDeps } from './deps.js';
@@ -41,6 +42,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>, deps: GatewayDeps): voi
   registerDocumentRoutes(app, deps);
   registerSearchRoutes(app, deps);
   registerChatRoutes(app, deps);
+  registerRefreshRoutes(app, deps);
   registerJobRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerLegacyRoutes(app, deps);

@@ -73,6 +73,16 @@ export class PatientIndexes implements IndexUpdates {
     });
   }
 
+  /**
+   * Drops the patient's loaded index and builds it again from the sealed store (a RAG refresh).
+   * 'not_loaded' when none was in memory: there is nothing to drop, and the next search builds it.
+   */
+  async rebuild(tenantId: string, patientId: string): Promise<'rebuilt' | 'not_loaded'> {
+    if (!this.cache.evict(patientId)) return 'not_loaded';
+    await this.index(tenantId, patientId);
+    return 'rebuilt';
+  }
+
   /** The patient's documents still in the pipeline, as known since their index was loaded (0 when not loaded). */
   pending(patientId: string): number {
     return this.#pending.get(patientId)?.size ?? 0;

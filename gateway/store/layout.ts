@@ -128,6 +128,10 @@ export interface TenantTables {
   // ---- chat (issue 9; owner: gateway/chat) ----
   /** `<patient id>:<conversation id>` → sealed ConversationRecord (patient key) */
   conversations: Table;
+
+  // ---- RAG refresh (issue 9; owner: gateway/refresh) ----
+  /** `<patient id>:<version, 6 digits>` → sealed PatientSummaryRecord (patient key) */
+  patientSummaries: Table;
 }
 
 /** Tenant ids come from tokens and URLs: only our own id shape may become a sublevel name. */
@@ -230,6 +234,7 @@ export class Layout {
         documentChunks: at('doc-chunks'),
         documentVectors: at('doc-vectors'),
         conversations: at('chats'),
+        patientSummaries: at('summaries'),
       };
       this.#tenants.set(tenantId, t);
     }

@@ -27,6 +27,7 @@ import { NotesRepo } from './notes-repo.js';
 import { CarePlansRepo } from './care-plans-repo.js';
 import { DocumentsRepo } from './documents-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
+import { SummariesRepo } from './summaries-repo.js';
 import { TasksRepo } from './tasks-repo.js';
 import type { StoreContext } from './store-context.js';
 import { SystemRepo } from './system-repo.js';
@@ -66,6 +67,7 @@ export class Store implements AsyncDisposable {
   readonly messages: MessagesRepo;
   readonly documents: DocumentsRepo;
   readonly conversations: ConversationsRepo;
+  readonly summaries: SummariesRepo;
   readonly #db: RootDb;
   readonly #writer: GroupCommitWriter;
   #closing: Promise<void> | null = null;
@@ -96,6 +98,7 @@ export class Store implements AsyncDisposable {
     this.messages = new MessagesRepo(ctx);
     this.documents = new DocumentsRepo(ctx);
     this.conversations = new ConversationsRepo(ctx);
+    this.summaries = new SummariesRepo(ctx);
   }
 
   /** Group-commit counters: synced `db.batch` calls vs writes they carried. */
