@@ -4,8 +4,9 @@
  * 202 with a job that completes and stores version 1 of the summary (the document's medication
  * with its dose, its condition). Concurrent manual triggers from several callers never run at
  * once and store consecutive versions. With auto_refresh on, an upload refreshes the patient by
- * itself (trigger new_document). An unassigned doctor gets 404; the summary is nowhere on disk in
- * plaintext and the logs name triggers, never the patient's data.
+ * itself (trigger new_document), and so does a note that settles (new_note). An unassigned doctor
+ * gets 404; the summary is nowhere on disk in plaintext and the logs name triggers, never the
+ * patient's data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createClient, operatorToken, until, type Accepted, type Envelope } from './api-client.js';
@@ -127,6 +128,20 @@ describe('RAG refresh', () => {
     expect(s.key_labs.find((l) => l.code === '4548-4')).toMatchObject({ value: 8.1, date: '2026-03-12' });
     expect(s.active_medications.some((m) => m.dose?.includes(DOSE))).toBe(true);
     expect(app.logs()).toMatch(/"trigger":"new_document"[^\n]*patient refresh triggered/);
+  }, 120_000);
+
+  it('a note that settles refreshes the patient by itself (trigger new_note), its medication in the summary', async () => {
+    const posted = await call<Accepted & { note_id: string }>(`${app.url}/api/v1/patients/${seed.patientId}/notes?note_date=2026-03-15`, {
+      method: 'POST', token: seed.tokens.doctor, json: { text: 'Hypertension. Start lisinopril 10 mg once daily.' },
+    });
+    expect(posted.status).toBe(202);
+    const s = await until(async () => {
+      const r = await call<Envelope<SummaryView>>(summaryUrl(seed.patientId), { token: seed.tokens.doctor });
+      return r.status === 200 && r.body.data.inputs.some((i) => i.kind === 'note' && i.id === posted.body.note_id) ? r.body.data : null;
+    }, 60_000, 50);
+    expect(s.triggers).toContain('new_note');
+    expect(s.active_medications.map((m) => m.name.toLowerCase())).toContain('lisinopril');
+    expect(s.active_medications.some((m) => m.dose?.includes(DOSE))).toBe(true);
   }, 120_000);
 
   it('an unassigned doctor gets 404 for the refresh, its job and the summary; non-admins may not change the setting', async () => {
