@@ -45,7 +45,7 @@ describe('RefreshQueue', () => {
     expect(c.job_id).toBe(b.job_id);
     expect(b.status).toBe('queued');
     expect(b.triggers).toEqual(['manual', 'new_document']);
-    await q.close();
+    await q.idle();
     for (const j of [a, b, d]) expect(q.job(sealed.tenantId, j.patient_id, j.job_id).status).toBe('completed');
     expect([a.version, b.version, d.version]).toEqual([1, 2, 1]);
     expect(interval(a)[1]).toBeLessThanOrEqual(interval(b)[0]);
@@ -62,10 +62,10 @@ describe('RefreshQueue', () => {
     const { q } = queue();
     const patient = await sealed.patient();
     const first = q.trigger(sealed.tenantId, patient, 'manual');
-    await q.close();
+    await q.idle();
     const second = q.trigger(sealed.tenantId, patient, 'manual');
     expect(second.job_id).not.toBe(first.job_id);
-    await q.close();
+    await q.idle();
     expect(second.version).toBe(2);
     expect(interval(first)[1]).toBeLessThanOrEqual(interval(second)[0]);
     const other = await sealed.patient();
@@ -78,13 +78,22 @@ describe('RefreshQueue', () => {
     const loaded = await indexes.index(sealed.tenantId, patient);
     await putRefreshSettings(sealed.store, sealed.tenantId, { auto_refresh: false });
     q.auto(sealed.tenantId, patient, 'new_document');
-    await q.close();
+    await q.idle();
     expect(await sealed.store.summaries.latest(sealed.tenantId, patient)).toBeNull();
     await putRefreshSettings(sealed.store, sealed.tenantId, { auto_refresh: true });
     q.auto(sealed.tenantId, patient, 'new_note');
-    await q.close();
+    await q.idle();
     expect(await sealed.store.summaries.latest(sealed.tenantId, patient)).toMatchObject({ version: 1, trigger: 'new_note' });
     // An automatic refresh keeps the loaded index: the pipeline already updated it in place.
     expect(indexes.cache.peek(patient)).toBe(loaded);
+  });
+
+  it('takes no automatic trigger once closing', async () => {
+    const { q } = queue();
+    const patient = await sealed.patient();
+    await q.close();
+    q.auto(sealed.tenantId, patient, 'new_document');
+    await q.idle();
+    expect(await sealed.store.summaries.latest(sealed.tenantId, patient)).toBeNull();
   });
 });

@@ -58,6 +58,7 @@ export class RefreshQueue implements AutoRefresh {
   readonly #lanes = new Map<string, PatientLane>();
   readonly #jobs = new Map<string, RefreshJob>();
   readonly #autos = new Set<Promise<unknown>>();
+  #closed = false;
 
   constructor(deps: RefreshQueueDeps) {
     this.#deps = deps;
@@ -88,6 +89,8 @@ export class RefreshQueue implements AutoRefresh {
   }
 
   auto(tenantId: string, patientId: string, trigger: RefreshTrigger): void {
+    // Shutting down: the store is about to close; the next manual refresh reads what this one would have.
+    if (this.#closed) return;
     const p = refreshSettings(this.#deps.store, tenantId).then((s) => {
       if (s.auto_refresh) this.trigger(tenantId, patientId, trigger);
       else this.#deps.log.info({ trigger, skipped: 'auto_refresh_off' }, 'patient refresh not triggered');
@@ -105,10 +108,16 @@ export class RefreshQueue implements AutoRefresh {
     return job;
   }
 
-  /** Waits for every queued and running refresh (gateway shutdown, before the store closes). */
-  async close(): Promise<void> {
+  /** Resolves once no refresh is queued or running (and no automatic trigger is being decided). */
+  async idle(): Promise<void> {
     await Promise.all([...this.#autos]);
     while (this.#lanes.size > 0) await Promise.all([...this.#lanes.values()].map((l) => l.done));
+  }
+
+  /** Stops taking automatic triggers and waits until idle (gateway shutdown, before the store closes). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.idle();
   }
 
   async #drain(key: string, lane: PatientLane): Promise<void> {
