@@ -4,6 +4,7 @@
  * the raw LevelDB keys of the documents tables (read with the gateway stopped: LevelDB takes a
  * process lock).
  */
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Level } from 'level';
 import { expect } from 'vitest';
@@ -49,6 +50,48 @@ export function upload(base: string, patientId: string, bytes: Uint8Array, o: Up
   }
   const q = new URLSearchParams({ ...(o.type ? { type: o.type } : {}), ...(o.clinicalDate ? { clinical_date: o.clinicalDate } : {}) });
   return call<UploadAnswer>(`${url}?${q}`, { method: 'POST', token: o.token, headers: { 'content-type': o.contentType ?? 'application/octet-stream' }, body });
+}
+
+/**
+ * Declares a raw-body upload of `declaredBytes` and sends only its first 64 KiB, over a raw socket:
+ * the server must answer from the declared length. (fetch with a real 50 MB body races the early
+ * answer: on a busy machine it can fail writing the rest before it reads the 413.)
+ */
+export function declareUpload(base: string, patientId: string, token: string, declaredBytes: number, type: string): Promise<{ status: number; code: string | undefined }> {
+  const u = new URL(`${base}/api/v1/patients/${patientId}/documents?type=${type}`);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: u.hostname, port: Number(u.port) });
+    let got = Buffer.alloc(0);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('no answer to the declared upload within 10 s'));
+    }, 10_000);
+    const done = () => {
+      const text = got.toString('latin1');
+      const end = text.indexOf('\r\n\r\n');
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]);
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(text.slice(0, end))?.[1] ?? NaN);
+      if (end < 0 || !Number.isFinite(length) || got.length < end + 4 + length) return false;
+      clearTimeout(timer);
+      socket.destroy();
+      const body = JSON.parse(got.subarray(end + 4, end + 4 + length).toString('utf8')) as { error?: { code?: string } };
+      resolve({ status, code: body.error?.code });
+      return true;
+    };
+    socket.on('data', (d: Buffer) => {
+      got = Buffer.concat([got, d]);
+      done();
+    });
+    socket.on('error', () => undefined); // the server may close after answering; the answer counts
+    socket.on('close', () => {
+      if (!done()) {
+        clearTimeout(timer);
+        reject(new Error('the server closed without a complete answer'));
+      }
+    });
+    socket.write(`POST ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/pdf\r\nContent-Length: ${declaredBytes}\r\n\r\n`);
+    socket.write(Buffer.alloc(64 * 1024));
+  });
 }
 
 /** Polls the document until it is INDEXED or FAILED. */
