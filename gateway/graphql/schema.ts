@@ -16,9 +16,11 @@ import { peopleModule } from './domains/people.js';
 import { remindersModule } from './domains/reminders.js';
 import { messagesModule } from './domains/messages.js';
 import { careModule } from './domains/care.js';
+import { documentsModule } from './domains/documents.js';
+import { assistantModule } from './domains/assistant.js';
 
 /** Every module, in the order their types appear in the printed SDL. */
-export const GRAPHQL_MODULES: readonly GraphQLModule[] = [meModule, peopleModule, careModule, remindersModule, messagesModule];
+export const GRAPHQL_MODULES: readonly GraphQLModule[] = [meModule, peopleModule, careModule, documentsModule, assistantModule, remindersModule, messagesModule];
 
 /** Builds the schema (once per app). */
 export function buildSchema(modules: readonly GraphQLModule[] = GRAPHQL_MODULES): GraphQLSchema {
