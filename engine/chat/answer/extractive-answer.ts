@@ -2,8 +2,9 @@
  * The model-free answerer (issue 9, the default): from the passages retrieved for a question it
  * picks the best-supported units — medication lines with their doses, lab rows with their value,
  * flag, reference range and date, sentences naming conditions with their status — keeps the
- * latest of each fact (the earliest when the question asks for the first), and writes them as a
- * short answer in which every sentence cites its passage. Nothing is written that is not in a
+ * latest of each fact (the earliest when the question asks for the first, the one before it for
+ * "the one before that"), and writes them as a short answer in which every sentence cites its
+ * passage. Nothing is written that is not in a
  * passage: when no unit scores `minScore`, the answer says the records do not contain it.
  *
  * Patient mode reads the best 5 passages, writes at most 4 sentences and rewrites them in plain
@@ -145,13 +146,30 @@ function candidatesOf(passage: AnswerPassage, rank: number, profile: QueryProfil
   });
 }
 
-/** Best first, without repeats, without units a newer (or, for "first", older) unit supersedes. */
+/**
+ * Best first, without repeats, without units a newer (or, for "first", older) unit supersedes; for
+ * "the one before that" (`stepsBack` n), each drug or test's n-th dated value back instead.
+ */
 function choose(candidates: Candidate[], profile: QueryProfile, max: number): Candidate[] {
   const earliest = profile.recency === 'earliest';
-  const better = (a: string, b: string): boolean => a !== '' && (b === '' || (earliest ? a < b : a > b));
-  const bestDate = new Map<string, string>();
-  for (const c of candidates) for (const k of c.keys) if (!bestDate.has(k) || better(c.date, bestDate.get(k)!)) bestDate.set(k, c.date);
-  const current = candidates.filter((c) => profile.dates.size > 0 || c.keys.length === 0 || c.keys.some((k) => !better(bestDate.get(k)!, c.date)));
+  const datesOf = new Map<string, string[]>();
+  for (const c of candidates) {
+    for (const k of c.keys) {
+      const dates = datesOf.get(k) ?? [];
+      if (c.date !== '' && !dates.includes(c.date)) dates.push(c.date);
+      datesOf.set(k, dates);
+    }
+  }
+  // The date each key is said at; a key with dated values but none that far back is not said.
+  const target = (k: string): string | null | undefined => {
+    const dates = [...datesOf.get(k)!].sort();
+    if (!earliest) dates.reverse();
+    return dates.length === 0 ? null : dates[profile.stepsBack];
+  };
+  const current = candidates.filter((c) => profile.dates.size > 0 || c.keys.length === 0 || c.keys.some((k) => {
+    const t = target(k);
+    return t === null || t === c.date;
+  }));
   current.sort((a, b) => b.score - a.score || (earliest ? a.date.localeCompare(b.date) : b.date.localeCompare(a.date)));
   const seen = new Set<string>();
   const out: Candidate[] = [];

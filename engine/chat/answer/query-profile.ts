@@ -1,12 +1,13 @@
 /**
  * What the extractive answerer reads from a question: its weighted search terms (with the
- * clinical words for lay phrases), what kind of fact it asks for, the time it asks about and
- * any date it names.
+ * clinical words for lay phrases), what kind of fact it asks for, the time it asks about (and how
+ * many values back from it), and any date it names.
  */
 import { clinicalTerms, indexTerms } from '../../retrieval/clinical-tokens.js';
 import { layExpansions } from '../../retrieval/lay-terms.js';
 import { type Recency, temporalCue } from '../../retrieval/temporal-cue.js';
 import { sentenceFacts } from './answer-facts.js';
+import { stepsBack } from './follow-up-query.js';
 
 export type FactIntent = 'medication' | 'lab' | 'condition';
 
@@ -17,6 +18,8 @@ export interface QueryProfile {
   /** Whether the question names a subject (a term of weight 1), not only a kind of fact. */
   named: boolean;
   recency: Recency | null;
+  /** Dated values back from the latest (or earliest) the question asks for: 1 for "the one before that". */
+  stepsBack: number;
   /** Readings (`YYYY-MM-DD`, `YYYY-MM`) of dates the question names. */
   dates: Set<string>;
 }
@@ -47,5 +50,5 @@ export function queryProfile(question: string): QueryProfile {
   for (const t of indexTerms(layExpansions(question).join(' '))) if (!terms.has(t) && !t.includes(':')) terms.set(t, framing.has(t) ? FRAMING_WEIGHT : EXPANSION_WEIGHT);
   const intents = new Set<FactIntent>();
   for (const [intent, re] of INTENTS) if (re.test(question)) intents.add(intent);
-  return { terms, intents, named: [...terms.values()].some((w) => w >= EXPANSION_WEIGHT), recency: temporalCue(question), dates: new Set(sentenceFacts(question).dates.flat()) };
+  return { terms, intents, named: [...terms.values()].some((w) => w >= EXPANSION_WEIGHT), recency: temporalCue(question), stepsBack: stepsBack(question), dates: new Set(sentenceFacts(question).dates.flat()) };
 }
