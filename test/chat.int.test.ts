@@ -5,7 +5,9 @@
  * cites the patient's own document; a question the records cannot answer says so; an urgent
  * message is answered at once with the fixed referral and a chat.referral event on the care team's
  * WebSocket; bad bodies are coded 400s; nurses 403, an unassigned doctor 404; each turn is stored in
- * the caller's own conversation, sealed (a marker is nowhere on disk), listed, read and deleted by its owner only.
+ * the caller's own conversation, sealed (a marker is nowhere on disk), listed, read and deleted by its owner only;
+ * a doctor's answer carries the patient summary stats, a patient's does not; a short follow-up in the same
+ * conversation ("and the one before that?") is answered about the question it follows.
  */
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +23,13 @@ interface Source { n: number; document_id: string; document_title: string; docum
 interface ChatAnswer {
   mode: 'patient' | 'doctor'; conversation_id: string; text: string; sentences: Array<{ text: string; citations: number[] }>; sources: Source[]; found: boolean;
   requires_doctor_consultation: boolean; referral: { reason: string; urgency: string } | null; grounding: { checked: number; dropped: number };
-  index_state: 'ready' | 'building'; documents_pending: number;
+  index_state: 'ready' | 'building'; documents_pending: number; patient_summary_stats?: SummaryStats;
+}
+interface SummaryStats {
+  age: number | null; last_consultation: string | null; summary_version: number | null;
+  active_conditions: Array<{ display: string; code: string | null; last_seen: string }>;
+  active_medications: Array<{ name: string; dose: string | null; last_seen: string }>;
+  latest_labs: Array<{ code: string; text: string; value: number | null; value_string: string | null; unit: string | null; date: string }>;
 }
 interface ErrorAnswer { error: { code: string; details?: Record<string, unknown> } }
 interface Turn { role: 'user' | 'assistant'; text: string; at: string; sources?: Array<Record<string, unknown>>; requires_doctor_consultation?: boolean }
@@ -188,6 +196,22 @@ describe('POST /api/v1/patients/{id}/chat', () => {
     expect(gone.status).toBe(404);
   }, 90_000);
 
+  it('gives the doctor the patient summary stats (conditions, medications with dose, latest labs with dates, last consultation), never the patient', async () => {
+    const doctor = await chat(seed.patientId, seed.tokens.doctor, { message: 'Metformin dose?' });
+    const stats = doctor.body.data.patient_summary_stats;
+    expect(stats).toBeDefined();
+    expect(stats!.age).toBeNull(); // the seeded patient has no birth date
+    expect(stats!.last_consultation).toBe('2026-03-10');
+    expect(stats!.active_conditions.map((c) => c.display).join()).toMatch(/diabetes/i);
+    expect(stats!.active_medications.find((m) => /metformin/i.test(m.name))?.dose).toMatch(/500 mg/);
+    expect(stats!.latest_labs.find((l) => /a1c/i.test(l.text))).toMatchObject({ value: 8.1, date: '2026-03-01' });
+    const patient = await chat(seed.patientId, seed.tokens.patient, { message: 'What dose of metformin am I on?' });
+    expect(patient.body.data.mode).toBe('patient');
+    expect(Object.keys(patient.body.data)).not.toContain('patient_summary_stats');
+    const spec = await call<{ components: { schemas: Record<string, { properties?: Record<string, unknown> }> } }>(`${app.url}/api/v1/openapi.json`);
+    expect(Object.keys(spec.body.components.schemas.ChatAnswer?.properties ?? {})).toContain('patient_summary_stats');
+  });
+
   it('answers from what is indexed while a document is still in the pipeline, and says so', async () => {
     await chat(seed.patientId, seed.tokens.patient, { message: 'What dose of metformin am I on?' }); // the index is loaded
     await app.stop('worker');
@@ -208,5 +232,20 @@ describe('POST /api/v1/patients/{id}/chat', () => {
     const ready = await chat(seed.patientId, seed.tokens.doctor, { message: 'Any atorvastatin?' });
     expect(ready.body.data).toMatchObject({ found: true, index_state: 'ready', documents_pending: 0 });
     expect(ready.body.data.text).toContain('atorvastatin 20 mg at night');
+  }, 90_000);
+
+  it('answers a short follow-up ("and the one before that?") about the question before it in the same conversation', async () => {
+    const older = await indexedText(app.url, seed.patientId, seed.tokens.doctor, ['Laboratory report\n\nLABS:\nHbA1c 7.4 % (high).'], 'lab_report', '2025-09-01');
+    const latest = await chat(seed.patientId, seed.tokens.patient, { message: 'what is my latest HbA1c?' });
+    expect(latest.body.data.text).toContain('8.1');
+    expect(latest.body.data.text).not.toContain('7.4');
+    const before = await chat(seed.patientId, seed.tokens.patient, { message: 'and the one before that?', conversation_id: latest.body.data.conversation_id });
+    expect(before.body.data).toMatchObject({ found: true, conversation_id: latest.body.data.conversation_id });
+    expect(before.body.data.text).toContain('7.4');
+    expect(before.body.data.text).not.toContain('8.1');
+    expect(before.body.data.sources.map((s) => s.document_id)).toContain(older);
+    // Asked on its own, the same words are about nothing.
+    const alone = await chat(seed.patientId, seed.tokens.patient, { message: 'and the one before that?' });
+    expect(alone.body.data.found).toBe(false);
   }, 90_000);
 });

@@ -1,6 +1,7 @@
 /** Request and response schemas of the patient chat API (zod → OpenAPI). */
 import { z } from '@hono/zod-openapi';
 import { DOCUMENT_TYPES } from '../../core/documents/records.js';
+import { PatientSummaryStatsSchema } from './summary-stats.js';
 
 /** Longest message and doctor's context, in characters (longer: 400 VALIDATION_FAILED). */
 export const MAX_MESSAGE_CHARS = 2000;
@@ -40,6 +41,7 @@ export const ChatAnswerSchema = z
     grounding: z.object({ checked: z.number().int(), dropped: z.number().int() }),
     index_state: z.enum(['ready', 'building']).openapi({ description: "building: some of the patient's documents are still being processed; the answer covers the indexed ones and its last sentence says so." }),
     documents_pending: z.number().int(),
+    patient_summary_stats: PatientSummaryStatsSchema.optional().openapi({ description: 'Doctor mode only (absent in patient mode): age, last consultation, active conditions, active medications with dose and latest key labs, from the latest refresh summary (or computed now when none is stored).' }),
   })
   .openapi('ChatAnswer');
 export type ChatAnswerView = z.infer<typeof ChatAnswerSchema>;

@@ -4,13 +4,16 @@
  * patient mode; an assigned doctor: doctor mode; anyone else 403), then for a patient the safety
  * triage before anything else — a referral is answered at once with its fixed text and a
  * `chat.referral` event to the care team (ids, reason and urgency only) — and otherwise retrieval
- * from the patient's own index and the extractive answerer. The question and the answer are
- * stored as two turns of the caller's own conversation, sealed with the patient key. Messages
- * are never logged.
+ * from the patient's own index and the extractive answerer; a short follow-up in a conversation
+ * is asked together with the earlier question it follows (follow-up-query.ts). The question and
+ * the answer are stored as two turns of the caller's own conversation, sealed with the patient
+ * key. A doctor's answer carries the patient summary stats (summary-stats.ts). Messages are never
+ * logged.
  */
 import { newId } from '../../core/crypto.js';
 import { WardClerkError } from '../../core/errors.js';
 import { extractiveAnswer } from '../../engine/chat/answer/extractive-answer.js';
+import { followUpQuery } from '../../engine/chat/answer/follow-up-query.js';
 import { type ChatAnswer, type ChatMode, withCitations } from '../../engine/chat/answer/chat-answer.js';
 import { type Referral, triagePatientMessage } from '../../engine/chat/triage/referral.js';
 import { prepareQuery } from '../../engine/retrieval/prepare-query.js';
@@ -20,6 +23,7 @@ import { careTeamOf, loadPatientFor } from '../people/access.js';
 import type { ConversationRecord } from '../store/conversations-repo.js';
 import type { PatientRecord } from '../store/patient-records.js';
 import type { ChatAnswerView, ChatBody } from './schemas.js';
+import { patientSummaryStats } from './summary-stats.js';
 
 export type ChatDeps = Pick<GatewayDeps, 'store' | 'searchIndexes' | 'events'>;
 
@@ -62,7 +66,7 @@ export async function ownConversation(deps: ChatDeps, patient: PatientRecord, us
   return c;
 }
 
-async function answerFor(deps: ChatDeps, patient: PatientRecord, mode: ChatMode, body: ChatBody, signal?: AbortSignal): Promise<{ answer: ChatAnswer; referral: Referral | null }> {
+async function answerFor(deps: ChatDeps, patient: PatientRecord, mode: ChatMode, body: ChatBody, previousQuestions: readonly string[], signal?: AbortSignal): Promise<{ answer: ChatAnswer; referral: Referral | null }> {
   if (mode === 'patient') {
     const triage = triagePatientMessage(body.message);
     if (triage.action === 'refer') {
@@ -72,7 +76,9 @@ async function answerFor(deps: ChatDeps, patient: PatientRecord, mode: ChatMode,
       return { answer: { text: r.message, sentences: [], sources: [], found: false, requires_doctor_consultation: true, grounding: { checked: 0, dropped: 0 } }, referral: r };
     }
   }
-  const question = body.additional_context ? `${body.message}\n${body.additional_context}` : body.message;
+  // A short follow-up ("and the one before that?") is asked together with the question it follows.
+  const message = followUpQuery(previousQuestions, body.message);
+  const question = body.additional_context ? `${message}\n${body.additional_context}` : message;
   const prepared = prepareQuery(question);
   const [index, embedded] = await Promise.all([deps.searchIndexes.index(patient.tenant_id, patient.patient_id), deps.searchIndexes.embedQuery(prepared.text, signal)]);
   const passages = index.search({ ...prepared, vector: embedded.vector, space: embedded.space, k: RETRIEVE_K });
@@ -90,7 +96,9 @@ export async function answerChat(deps: ChatDeps, principal: Principal, patientId
   const conversation: ConversationRecord = body.conversation_id
     ? await ownConversation(deps, patient, userId, body.conversation_id)
     : { conversation_id: newId('cnv'), tenant_id: patient.tenant_id, patient_id: patient.patient_id, owner_id: userId, mode, created_at: now, updated_at: now, turns: [] };
-  const { answer, referral } = await answerFor(deps, patient, mode, body, signal);
+  const previous = conversation.turns.filter((t) => t.role === 'user').map((t) => t.text);
+  const { answer, referral } = await answerFor(deps, patient, mode, body, previous, signal);
+  const stats = mode === 'doctor' ? await patientSummaryStats(deps.store, patient) : null;
   await deps.store.conversations.put({
     ...conversation,
     updated_at: new Date().toISOString(),
@@ -103,6 +111,6 @@ export async function answerChat(deps: ChatDeps, principal: Principal, patientId
   const pending = referral ? 0 : deps.searchIndexes.pending(patient.patient_id);
   return {
     mode, conversation_id: conversation.conversation_id, ...answer, referral: referral ? { reason: referral.reason, urgency: referral.urgency } : null,
-    index_state: pending > 0 ? 'building' : 'ready', documents_pending: pending,
+    index_state: pending > 0 ? 'building' : 'ready', documents_pending: pending, ...(stats ? { patient_summary_stats: stats } : {}),
   };
 }
