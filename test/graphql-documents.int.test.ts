@@ -128,6 +128,14 @@ describe('GraphQL documents, search, summary and chat', () => {
     expect(conv.status).toBe(200);
     expect(conv.body.data.turns).toHaveLength(4);
 
+    expect((await gql<{ chat: { patient_summary_stats: unknown } }>(seed.tokens.patient, 'mutation($p: ID!) { chat(patient_id: $p, message: "metformin?") { patient_summary_stats } }', { p: seed.patientId })).body.data!.chat.patient_summary_stats).toBeNull();
+    const doctor = await gql<{ chat: { mode: string; text: string; patient_summary_stats: { active_medications: unknown } | null } }>(seed.tokens.doctor,
+      'mutation($p: ID!) { chat(patient_id: $p, message: "Latest potassium?") { mode text patient_summary_stats } }', { p: seed.patientId });
+    expect(doctor.body.errors).toBeUndefined();
+    expect(doctor.body.data!.chat.mode).toBe('doctor');
+    expect(doctor.body.data!.chat.text).toContain('potassium 4.2 mmol/L');
+    expect(JSON.stringify(doctor.body.data!.chat.patient_summary_stats).toLowerCase()).toContain('metformin');
+
     const blank = await gql<unknown>(seed.tokens.patient, CHAT, { p: seed.patientId, m: '   ' });
     expect(blank.body.errors![0]!.extensions).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
     const nurse = await gql<unknown>(seed.tokens.nurse, CHAT, { p: seed.patientId, m: 'metformin dose?' });

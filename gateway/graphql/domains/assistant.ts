@@ -97,6 +97,8 @@ export const assistantModule: GraphQLModule = {
       grounding: ChatGrounding!
       index_state: String!
       documents_pending: Int!
+      "Doctor mode only (null for a patient): age, last consultation, active conditions, medications with dose, latest labs, from the latest summary."
+      patient_summary_stats: JSON
     }
 
     type Patient {
