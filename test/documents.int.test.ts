@@ -7,7 +7,7 @@
  * nothing stored; other tenants' and unassigned doctors' patients are 404; a marker string in a
  * document never reaches the disk in plaintext.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import { buildDocx, buildZipBomb, corruptPdf, encryptedPdf, pdfOfPages, pngHeade
 import { declareUpload, documentKeys, settled, upload, type DocumentDetail, type DocumentView } from './documents-http.js';
 import { expectNowhereOnDisk, whileStopped } from './nowhere-on-disk.js';
 import { renderPrescriptionPng, renderScannedPdf, renderTextPdf } from './render-prescription.js';
+import { readBody } from './read-body.js';
 
 const MARKER = `QZVX${Date.now().toString(36)}DOCMARKER`;
 const DISCHARGE = readFileSync(new URL('../engine/clinical/actions/fixtures/discharge-diabetes.txt', import.meta.url), 'utf8');
@@ -45,12 +46,6 @@ async function openSocket(token: string, into: WardEvent[]): Promise<void> {
     });
     ws.once('error', fail);
   });
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 beforeAll(async () => {

@@ -3,13 +3,14 @@
  * times then succeeds gets the event once, signed, with one stable delivery id), and the WebSocket
  * stream with the token in the Sec-WebSocket-Protocol header or the first message.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhookSignature } from '../worker/webhook-signature.js';
 import { startAppliance, type Appliance } from './appliance.js';
 import { call, createTenantClient, operatorToken, until, type Envelope, type TenantClient } from './api-client.js';
+import { readBody } from './read-body.js';
 
 /** A server frame of /api/v1/ws, as far as these tests read it. */
 interface Frame { type: string; event?: { type: string; data: Record<string, unknown> } }
@@ -21,12 +22,6 @@ let receiverUrl: string;
 const SECRET = 'whsec-0123456789abcdef';
 const attempts: Array<{ delivery: string; event: string; signature: string; body: string; answered: number }> = [];
 let failuresLeft = 3;
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 beforeAll(async () => {
   receiver = createServer(async (req, res) => {

@@ -6,7 +6,7 @@
  * subscription's secret, ids and times only. The patient then moves to New York over the real
  * PATCH route, and the evening dose arrives at 21:00 New York time, never at 21:00 London time.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { ManualClock } from '../gateway/scheduler/clock.js';
 import { verifyWebhookSignature } from '../worker/webhook-signature.js';
 import { call, createTenantClient, operatorToken, until, type Accepted, type Envelope, type TenantClient } from './api-client.js';
 import { startAppliance, type Appliance } from './appliance.js';
+import { readBody } from './read-body.js';
 
 const LONDON = 'Europe/London';
 const NY = 'America/New_York';
@@ -29,12 +30,6 @@ let receiver: Server;
 let app: Appliance;
 let client: TenantClient;
 let patientId: string;
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** First deliveries (nag 0) of reminder.due received so far, parsed. */
 const dues = (): Array<{ hook: Hook; event: ReminderEvent }> => hooks
